@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+const aeTitle = z
+  .string()
+  .min(1)
+  .max(16)
+  .regex(/^[\x20-\x5b\x5d-\x7e]+$/, 'AE title: 1-16 printable characters, no backslash');
+
+const port = z.coerce.number().int().min(0).max(65535);
+const ms = z.coerce.number().int().min(1);
+const bytes = z.coerce.number().int().min(1);
+
+export const duplicatePolicies = ['keep-first', 'replace', 'keep-both'] as const;
+
+const expectedSeriesRule = z.object({
+  modality: z.string().optional(),
+  callingAeTitle: aeTitle.optional(),
+  minSeries: z.coerce.number().int().min(1),
+  maxWaitMs: ms.default(600_000),
+});
+
+export const configSchema = z.object({
+  dataDir: z.string().default('./data'),
+  database: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('sqlite'), path: z.string().optional() }),
+      z.object({
+        kind: z.literal('postgres'),
+        url: z.string().url(),
+        schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('public'),
+      }),
+    ])
+    .prefault({ kind: 'sqlite' }),
+  dicom: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: port.default(11112),
+      aeTitle: aeTitle.default('RADBRIDGE'),
+      allowedCallingAeTitles: z.array(aeTitle).default([]),
+      maxAssociations: z.coerce.number().int().min(1).default(32),
+      idleTimeoutMs: ms.default(60_000),
+      associationTimeoutMs: ms.default(30_000),
+    })
+    .prefault({}),
+  http: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: port.default(8080),
+      publicBaseUrl: z.string().url().optional(),
+    })
+    .prefault({}),
+  storage: z
+    .object({
+      duplicatePolicy: z.enum(duplicatePolicies).default('keep-first'),
+      minFreeBytes: bytes.default(1024 ** 3),
+    })
+    .prefault({}),
+  limits: z
+    .object({
+      maxObjectBytes: bytes.default(2 * 1024 ** 3),
+      maxElementBytes: bytes.default(1024 ** 3),
+      maxSequenceDepth: z.coerce.number().int().min(1).max(128).default(128),
+      maxRows: z.coerce.number().int().min(1).max(65535).default(16384),
+      maxColumns: z.coerce.number().int().min(1).max(65535).default(16384),
+      maxFrames: z.coerce.number().int().min(1).default(10_000),
+    })
+    .prefault({}),
+  completion: z
+    .object({
+      quietPeriodMs: ms.default(10_000),
+      quietPeriodMsByCallingAe: z.record(aeTitle, ms).prefault({}),
+      expectedSeries: z.array(expectedSeriesRule).default([]),
+      sweepIntervalMs: ms.default(1_000),
+    })
+    .prefault({}),
+  pull: z
+    .object({
+      dicomwebUrl: z.string().url().optional(),
+      timeoutMs: ms.default(300_000),
+      pollIntervalMs: ms.default(500),
+    })
+    .prefault({}),
+  log: z
+    .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type DuplicatePolicy = (typeof duplicatePolicies)[number];

@@ -1,0 +1,240 @@
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { createInflateRaw, type InflateRaw } from 'node:zlib';
+import type { Config } from '../config/schema.js';
+import { asRadbridgeError, RadbridgeError } from '../domain/errors.js';
+import { DatasetScanner, type ScanResult } from '../dicom/dataset-scanner.js';
+import { encodeFilePrefix, parseFilePrefix, type FileMeta } from '../dicom/part10.js';
+import { transferSyntax } from '../dicom/transfer-syntaxes.js';
+import type { ObjectStore } from '../store/object-store.js';
+
+export interface IntakeResult {
+  tempPath: string;
+  /** SHA-256 of the data set bytes as received (after the meta header). */
+  hash: string;
+  fileSize: number;
+  datasetOffset: number;
+  meta: FileMeta;
+  scan: ScanResult;
+  deflated: boolean;
+}
+
+export type IntakeSource =
+  | { kind: 'dataset'; meta: FileMeta }
+  | { kind: 'part10'; sourceAeTitle?: string };
+
+/**
+ * A writable that takes one DICOM object as it arrives and writes it to a temp file with a zeroed
+ * preamble and a fresh meta header, hashing and checking its structure on the way. It never
+ * fails the stream for bad content: the sender is allowed to finish, and the problem is reported
+ * by result(), so that a DIMSE or HTTP peer gets a clear status instead of a broken connection.
+ */
+export class ObjectIntake extends Writable {
+  private handle: FileHandle | undefined;
+  private tempPath = '';
+  private problem: RadbridgeError | undefined;
+  private prefixBuffer: Buffer | undefined;
+  private meta: FileMeta | undefined;
+  private scanner: DatasetScanner | undefined;
+  private inflater: InflateRaw | undefined;
+  private inflated = 0;
+  private readonly hash = createHash('sha256');
+  private fileSize = 0;
+  private datasetOffset = 0;
+  private datasetBytes = 0;
+  private scan: ScanResult | undefined;
+  private finished = false;
+  private pendingPrefix: Buffer | undefined;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly limits: Config['limits'],
+    private readonly source: IntakeSource,
+  ) {
+    super({ highWaterMark: 1024 * 1024 });
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    this.store.createTemp().then(
+      ({ path, handle }) => {
+        this.tempPath = path;
+        this.handle = handle;
+        if (this.source.kind === 'dataset') this.startDataset(this.source.meta);
+        else this.prefixBuffer = Buffer.alloc(0);
+        callback();
+      },
+      (err: Error) => callback(err),
+    );
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.accept(chunk).then(
+      () => callback(),
+      (err: Error) => callback(err),
+    );
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.finish().then(
+      () => callback(),
+      (err: Error) => callback(err),
+    );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const handle = this.handle;
+    this.handle = undefined;
+    const cleanup = async () => {
+      await handle?.close();
+      if (!this.finished && this.tempPath) await this.store.discard(this.tempPath);
+    };
+    cleanup().then(
+      () => callback(error),
+      () => callback(error),
+    );
+  }
+
+  /** Resolves once the stream has ended: the temp file is complete and fsync'ed, or the reason it is not. */
+  async result(): Promise<IntakeResult> {
+    if (!this.writableFinished) {
+      await new Promise<void>((resolve, reject) => {
+        this.once('finish', resolve);
+        this.once('error', reject);
+      });
+    }
+    if (this.problem) {
+      await this.store.discard(this.tempPath);
+      throw this.problem;
+    }
+    if (!this.meta || !this.scan) throw new RadbridgeError('DICOM_TRUNCATED', 'the object ended before its data set began');
+    this.finished = true;
+    return {
+      tempPath: this.tempPath,
+      hash: this.hash.digest('hex'),
+      fileSize: this.fileSize,
+      datasetOffset: this.datasetOffset,
+      meta: this.meta,
+      scan: this.scan,
+      deflated: this.inflater !== undefined,
+    };
+  }
+
+  /** Discards the temp file of an object that will not be kept. */
+  async discard(): Promise<void> {
+    await this.store.discard(this.tempPath);
+  }
+
+  private fail(err: unknown): void {
+    this.problem ??= asRadbridgeError(err);
+    this.inflater?.destroy();
+  }
+
+  private startDataset(meta: FileMeta): void {
+    const ts = transferSyntax(meta.transferSyntaxUid);
+    if (!ts) throw new RadbridgeError('TRANSFER_SYNTAX_NOT_SUPPORTED', `transfer syntax ${meta.transferSyntaxUid} is not supported`);
+    this.meta = meta;
+    this.scanner = new DatasetScanner(ts.explicitVr, ts.littleEndian, this.limits);
+    if (ts.deflated) {
+      const inflater = createInflateRaw();
+      inflater.on('data', (data: Buffer) => this.scanInflated(data));
+      inflater.on('error', (err) => this.fail(new RadbridgeError('DICOM_MALFORMED', `deflated data set cannot be inflated: ${err.message}`)));
+      this.inflater = inflater;
+    }
+    const prefix = encodeFilePrefix(meta);
+    this.datasetOffset = prefix.length;
+    this.pendingPrefix = prefix;
+  }
+
+  private beginFromPrefix(received: FileMeta): void {
+    this.prefixBuffer = undefined;
+    const sourceAeTitle = this.source.kind === 'part10' ? this.source.sourceAeTitle : undefined;
+    this.startDataset({ ...received, ...(sourceAeTitle ? { sourceAeTitle } : {}) });
+  }
+
+  private scanInflated(data: Buffer): void {
+    if (this.problem) return;
+    this.inflated += data.length;
+    if (this.inflated > this.limits.maxObjectBytes) {
+      this.fail(new RadbridgeError('OBJECT_TOO_LARGE', `inflated data set exceeds ${this.limits.maxObjectBytes} bytes`));
+      return;
+    }
+    try {
+      this.scanner?.push(data);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private async accept(chunk: Buffer): Promise<void> {
+    if (this.problem) return;
+    try {
+      let data = chunk;
+      if (this.prefixBuffer) {
+        const buffered = Buffer.concat([this.prefixBuffer, chunk]);
+        const parsed = parseFilePrefix(buffered, false);
+        if (!parsed) {
+          this.prefixBuffer = buffered;
+          return;
+        }
+        this.beginFromPrefix(parsed.meta);
+        data = buffered.subarray(parsed.length);
+      }
+      this.datasetBytes += data.length;
+      if (this.datasetBytes > this.limits.maxObjectBytes) {
+        throw new RadbridgeError('OBJECT_TOO_LARGE', `object exceeds the maximum of ${this.limits.maxObjectBytes} bytes`);
+      }
+      this.hash.update(data);
+      if (this.inflater) this.inflater.write(data);
+      else this.scanner?.push(data);
+      await this.writeToFile(this.pendingPrefix ? Buffer.concat([this.pendingPrefix, data]) : data);
+      this.pendingPrefix = undefined;
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private async writeToFile(data: Buffer): Promise<void> {
+    if (!this.handle || data.length === 0) return;
+    let offset = 0;
+    while (offset < data.length) {
+      const { bytesWritten } = await this.handle.write(data, offset, data.length - offset);
+      offset += bytesWritten;
+    }
+    this.fileSize += data.length;
+  }
+
+  private async finish(): Promise<void> {
+    try {
+      if (this.prefixBuffer) {
+        const parsed = parseFilePrefix(this.prefixBuffer, true);
+        if (!parsed || parsed.length >= this.prefixBuffer.length) {
+          throw new RadbridgeError('DICOM_TRUNCATED', 'the object has a meta header but no data set');
+        }
+        const rest = this.prefixBuffer.subarray(parsed.length);
+        this.beginFromPrefix(parsed.meta);
+        await this.accept(rest);
+      }
+      if (!this.problem && this.inflater) {
+        const inflater = this.inflater;
+        await new Promise<void>((resolve) => {
+          inflater.once('end', resolve);
+          inflater.once('error', () => resolve());
+          inflater.once('close', resolve);
+          inflater.end();
+        });
+      }
+      if (!this.problem) {
+        if (this.pendingPrefix) await this.writeToFile(this.pendingPrefix);
+        if (this.datasetBytes === 0) throw new RadbridgeError('DICOM_TRUNCATED', 'the object has no data set');
+        this.scan = this.scanner?.end();
+        await this.handle?.sync();
+      }
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      await this.handle?.close();
+      this.handle = undefined;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './database.js';
+import type { AuditLogTable, DB } from './schema.js';
+
+/**
+ * The append-only, hash-chained audit log. Event codes follow DICOM PS3.15 audit messages
+ * (DCM 110104 DICOM Instances Transferred, 110103 Instances Accessed, 110112 Query,
+ * 110113 Security Alert).
+ */
+export const auditEventCodes = {
+  'instance.received': '110104',
+  'instance.duplicate-identical': '110104',
+  'instance.duplicate-rejected': '110104',
+  'instance.replaced': '110104',
+  'instance.kept-both': '110104',
+  'object.rejected': '110113',
+  'association.rejected': '110113',
+  'instances.retrieved': '110103',
+  'instances.queried': '110112',
+} as const;
+
+export type AuditEventType = keyof typeof auditEventCodes;
+
+export interface AuditEvent {
+  type: AuditEventType;
+  outcome: AuditLogTable['outcome'];
+  /** Who acted: a calling AE title, a person, or the hub itself. */
+  actor: string;
+  /** Where from: an address or a peer name. */
+  source: string;
+  studyUid?: string | undefined;
+  sopInstanceUid?: string | undefined;
+  detail?: Record<string, unknown>;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+type Row = Omit<AuditLogTable, 'seq' | 'hash'>;
+
+function hashOf(row: Row): string {
+  const canonical = JSON.stringify([
+    row.recorded_at,
+    row.event_type,
+    row.event_code,
+    row.outcome,
+    row.actor,
+    row.source,
+    row.study_uid,
+    row.sop_instance_uid,
+    row.detail,
+    row.prev_hash,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export async function appendAudit(database: Database, trx: Transaction<DB>, event: AuditEvent, now: number): Promise<void> {
+  await database.lockAuditChain(trx);
+  const last = await trx.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const row: Row = {
+    recorded_at: now,
+    event_type: event.type,
+    event_code: auditEventCodes[event.type],
+    outcome: event.outcome,
+    actor: event.actor,
+    source: event.source,
+    study_uid: event.studyUid ?? null,
+    sop_instance_uid: event.sopInstanceUid ?? null,
+    detail: JSON.stringify(event.detail ?? {}),
+    prev_hash: last?.hash ?? GENESIS_HASH,
+  };
+  await trx.insertInto('audit_log').values({ ...row, hash: hashOf(row) }).execute();
+}
+
+/** Records one event in a transaction of its own. */
+export async function recordAudit(database: Database, event: AuditEvent, now: number): Promise<void> {
+  await database.db.transaction().execute((trx) => appendAudit(database, trx, event, now));
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  checked: number;
+  firstBadSeq?: number;
+}
+
+/** Recomputes every link of the chain. */
+export async function verifyAuditChain(db: Kysely<DB>): Promise<ChainVerification> {
+  let prev = GENESIS_HASH;
+  let checked = 0;
+  let after = 0;
+  for (;;) {
+    const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(1000).execute();
+    if (rows.length === 0) return { ok: true, checked };
+    for (const { seq, hash, ...row } of rows) {
+      if (row.prev_hash !== prev || hashOf(row) !== hash) return { ok: false, checked, firstBadSeq: seq };
+      prev = hash;
+      checked++;
+      after = seq;
+    }
+  }
+}

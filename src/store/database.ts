@@ -1,0 +1,75 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDefinitionBuilder, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config/schema.js';
+import type { DB } from './schema.js';
+
+/** The only file that knows SQLite from PostgreSQL. */
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  /** An integer primary key that the database assigns. */
+  autoId(col: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** SQL that makes a table refuse UPDATE and DELETE. */
+  appendOnlySql(table: string): string[];
+  /** Serialises writers of the audit chain inside a transaction. */
+  lockAuditChain(trx: Transaction<DB>): Promise<void>;
+  close(): Promise<void>;
+}
+
+// PostgreSQL bigint (int8) columns hold epoch milliseconds and counts, well inside 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openDatabase(config: Config['database'], dataDir: string): Promise<Database> {
+  if (config.kind === 'sqlite') {
+    const file = config.path ?? path.join(dataDir, 'index.sqlite');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    // FULL makes each commit durable before it returns: an acknowledgement follows a committed row.
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 10000');
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return {
+      db,
+      dialect: 'sqlite',
+      autoId: (col) => col.primaryKey().autoIncrement(),
+      appendOnlySql: (table) => [
+        `CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+        `CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+      ],
+      lockAuditChain: async () => {},
+      close: () => db.destroy(),
+    };
+  }
+  const schema = config.schema;
+  const bootstrap = new pg.Client({ connectionString: config.url });
+  await bootstrap.connect();
+  try {
+    await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  } finally {
+    await bootstrap.end();
+  }
+  const pool = new pg.Pool({ connectionString: config.url, max: 10, options: `-c search_path="${schema}"` });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    autoId: (col) => col.primaryKey().generatedByDefaultAsIdentity(),
+    appendOnlySql: (table) => [
+      `CREATE OR REPLACE FUNCTION ${table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${table} is append-only'; END $$`,
+      `DROP TRIGGER IF EXISTS ${table}_append_only ON ${table}`,
+      `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${table}_append_only()`,
+    ],
+    lockAuditChain: async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(7301)`.execute(trx);
+    },
+    close: () => db.destroy(),
+  };
+}

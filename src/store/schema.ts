@@ -1,0 +1,127 @@
+import type { Generated } from 'kysely';
+
+/** Times are milliseconds since the epoch; JSON is stored as text. */
+export interface PatientsTable {
+  id: Generated<number>;
+  patient_key: string;
+  patient_id: string;
+  issuer_of_patient_id: string;
+  patient_name: string | null;
+  birth_date: string | null;
+  sex: string | null;
+  updated_at: number;
+}
+
+export interface StudiesTable {
+  id: Generated<number>;
+  study_uid: string;
+  patient_fk: number;
+  accession_number: string | null;
+  study_id: string | null;
+  study_date: string | null;
+  study_time: string | null;
+  study_description: string | null;
+  referring_physician_name: string | null;
+  institution_name: string | null;
+  num_series: number;
+  num_instances: number;
+  status: 'receiving' | 'complete';
+  generation: number;
+  first_received_at: number;
+  last_received_at: number;
+  completed_at: number | null;
+}
+
+export interface SeriesTable {
+  id: Generated<number>;
+  series_uid: string;
+  study_fk: number;
+  modality: string | null;
+  body_part_examined: string | null;
+  laterality: string | null;
+  series_description: string | null;
+  protocol_name: string | null;
+  manufacturer: string | null;
+  manufacturer_model_name: string | null;
+  station_name: string | null;
+  series_number: number | null;
+  series_date: string | null;
+  series_time: string | null;
+  calling_ae_title: string | null;
+  num_instances: number;
+  status: 'receiving' | 'complete';
+  generation: number;
+  first_received_at: number;
+  last_received_at: number;
+  complete_after: number;
+  completed_at: number | null;
+}
+
+export interface InstancesTable {
+  id: Generated<number>;
+  sop_instance_uid: string;
+  sop_class_uid: string;
+  series_fk: number;
+  instance_number: number | null;
+  transfer_syntax_uid: string;
+  content_hash: string;
+  file_path: string;
+  file_size: number;
+  dataset_offset: number;
+  pixel_data_offset: number | null;
+  pixel_data_length: number | null;
+  rows: number | null;
+  columns: number | null;
+  number_of_frames: number | null;
+  sender_ae_title: string | null;
+  received_via: string;
+  received_at: number;
+}
+
+export interface InstanceVersionsTable {
+  id: Generated<number>;
+  sop_instance_uid: string;
+  content_hash: string;
+  file_path: string;
+  disposition: 'replaced' | 'kept-both';
+  sender_ae_title: string | null;
+  recorded_at: number;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  payload: string;
+  idempotency_key: string;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  attempts: number;
+  last_error: string | null;
+  run_after: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  recorded_at: number;
+  event_type: string;
+  event_code: string;
+  outcome: 'success' | 'minor-failure' | 'serious-failure';
+  actor: string;
+  source: string;
+  study_uid: string | null;
+  sop_instance_uid: string | null;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface DB {
+  patients: PatientsTable;
+  studies: StudiesTable;
+  series: SeriesTable;
+  instances: InstancesTable;
+  instance_versions: InstanceVersionsTable;
+  jobs: JobsTable;
+  audit_log: AuditLogTable;
+}
