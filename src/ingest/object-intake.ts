@@ -53,6 +53,7 @@ export class ObjectIntake extends Writable {
     private readonly source: IntakeSource,
   ) {
     super({ highWaterMark: 1024 * 1024 });
+    this.on('error', (err) => this.fail(err));
   }
 
   override _construct(callback: (error?: Error | null) => void): void {
@@ -98,9 +99,12 @@ export class ObjectIntake extends Writable {
   /** Resolves once the stream has ended: the temp file is complete and fsync'ed, or the reason it is not. */
   async result(): Promise<IntakeResult> {
     if (!this.writableFinished) {
-      await new Promise<void>((resolve, reject) => {
+      await new Promise<void>((resolve) => {
         this.once('finish', resolve);
-        this.once('error', reject);
+        this.once('close', () => {
+          this.fail(new RadbridgeError('DICOM_TRUNCATED', 'the connection closed before the object ended'));
+          resolve();
+        });
       });
     }
     if (this.problem) {
@@ -120,9 +124,14 @@ export class ObjectIntake extends Writable {
     };
   }
 
-  /** Discards the temp file of an object that will not be kept. */
-  async discard(): Promise<void> {
-    await this.store.discard(this.tempPath);
+  /** The SOP Class and Instance UIDs the command or meta header announced, once known. */
+  announcedIds(): { sopClassUid?: string; sopInstanceUid?: string } {
+    return this.meta ? { sopClassUid: this.meta.mediaStorageSopClassUid, sopInstanceUid: this.meta.mediaStorageSopInstanceUid } : {};
+  }
+
+  /** Marks the object as refused: its remaining bytes are read and dropped. */
+  refuse(err: unknown): void {
+    this.fail(err);
   }
 
   private fail(err: unknown): void {

@@ -14,6 +14,7 @@ declare module 'dcmjs' {
       DicomMetaDictionary: {
         dictionary: Record<string, { tag: string; vr: string; name: string } | undefined>;
       };
+      datasetToBuffer(dataset: Record<string, unknown>): ArrayBuffer | Buffer;
       DicomMessage: {
         readFile(buffer: ArrayBuffer, options?: { untilTag?: string; includeUntilTagValue?: boolean; ignoreErrors?: boolean }): DicomDict;
       };

@@ -1,0 +1,57 @@
+import path from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Config } from './config/schema.js';
+import { registerHealthRoutes } from './adapters/http/health-routes.js';
+import { registerStowRs } from './adapters/http/stow-rs.js';
+import { createIngestMetrics } from './ingest/ingest-metrics.js';
+import type { IngestDeps } from './ingest/ingest-deps.js';
+import { openDatabase, type Database } from './store/database.js';
+import { migrate } from './store/migrations.js';
+import { ObjectStore } from './store/object-store.js';
+
+export interface AppDeps {
+  log?: Logger;
+  now?: () => number;
+}
+
+export interface App {
+  config: Config;
+  log: Logger;
+  database: Database;
+  objects: ObjectStore;
+  registry: Registry;
+  ingest: IngestDeps;
+  http: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Builds the hub: opens and migrates the index, prepares the object store, wires the HTTP routes. Never listens. */
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
+  const log = deps.log ?? pino({ level: config.log.level });
+  const now = deps.now ?? Date.now;
+  const database = await openDatabase(config.database, config.dataDir);
+  await migrate(database);
+  const objects = new ObjectStore(path.resolve(config.dataDir));
+  await objects.init();
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const ingest: IngestDeps = { config, database, objects, log, metrics: createIngestMetrics(registry), now };
+  const http: FastifyInstance = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
+  registerHealthRoutes(http, database, registry);
+  registerStowRs(http, ingest);
+  return {
+    config,
+    log,
+    database,
+    objects,
+    registry,
+    ingest,
+    http,
+    close: async () => {
+      await http.close();
+      await database.close();
+    },
+  };
+}
