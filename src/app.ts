@@ -38,7 +38,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const ingest: IngestDeps = { config, database, objects, log, metrics: createIngestMetrics(registry), now };
-  const http: FastifyInstance = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
+  // Request logging stays at warn: STOW-RS and WADO-RS traffic would drown the log at info.
+  const http: FastifyInstance = Fastify({ loggerInstance: log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger });
   registerHealthRoutes(http, database, registry);
   registerStowRs(http, ingest);
   return {

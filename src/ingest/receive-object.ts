@@ -169,6 +169,7 @@ async function storeChecked(
       filePath,
       fileSize: result.fileSize,
       datasetOffset: result.datasetOffset,
+      pixelDataTagOffset: pixel && !result.deflated ? result.datasetOffset + pixel.tagOffset : null,
       pixelDataOffset: pixel && !result.deflated ? result.datasetOffset + pixel.valueOffset : null,
       pixelDataLength: pixel?.length ?? null,
       senderAeTitle: sender.aeTitle ?? null,

@@ -16,6 +16,7 @@ export interface InstanceRecord {
   filePath: string;
   fileSize: number;
   datasetOffset: number;
+  pixelDataTagOffset: number | null;
   pixelDataOffset: number | null;
   pixelDataLength: number | null;
   senderAeTitle: string | null;
@@ -174,11 +175,14 @@ function instanceColumns(r: InstanceRecord, seriesFk: number) {
     file_path: r.filePath,
     file_size: r.fileSize,
     dataset_offset: r.datasetOffset,
+    pixel_data_tag_offset: r.pixelDataTagOffset,
     pixel_data_offset: r.pixelDataOffset,
     pixel_data_length: r.pixelDataLength,
     rows: int(a.Rows),
     columns: int(a.Columns),
     number_of_frames: int(a.NumberOfFrames) ?? (a.Rows ? 1 : null),
+    samples_per_pixel: int(a.SamplesPerPixel),
+    bits_allocated: int(a.BitsAllocated),
     sender_ae_title: r.senderAeTitle,
     received_via: r.receivedVia,
     received_at: r.receivedAt,

@@ -68,11 +68,17 @@ export interface InstancesTable {
   file_path: string;
   file_size: number;
   dataset_offset: number;
+  /** File offset of the (7FE0,0010) tag: the bytes before it are the header. */
+  pixel_data_tag_offset: number | null;
+  /** File offset of the pixel data value (the item table when encapsulated). */
   pixel_data_offset: number | null;
+  /** null when encapsulated. */
   pixel_data_length: number | null;
   rows: number | null;
   columns: number | null;
   number_of_frames: number | null;
+  samples_per_pixel: number | null;
+  bits_allocated: number | null;
   sender_ae_title: string | null;
   received_via: string;
   received_at: number;

@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Database } from '../../store/database.js';
 import { sql } from 'kysely';
+import { indexStatus } from '../../store/index-status.js';
 
-/** /healthz (the index answers) and Prometheus /metrics. */
+/** /healthz (the index answers), /api/status (index counts) and Prometheus /metrics. */
 export function registerHealthRoutes(app: FastifyInstance, database: Database, registry: Registry): void {
   app.get('/healthz', async (_req, reply) => {
     try {
@@ -13,5 +14,6 @@ export function registerHealthRoutes(app: FastifyInstance, database: Database, r
       return reply.code(503).send({ status: 'unavailable', error: (err as Error).message });
     }
   });
+  app.get('/api/status', async (_req, reply) => reply.send({ database: database.dialect, index: await indexStatus(database.db) }));
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 }

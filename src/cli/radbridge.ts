@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { startHub } from '../hub.js';
+import { sendFiles } from '../adapters/dimse/dimse-scu.js';
+import { collectDicomFiles } from './collect-files.js';
+
+const program = new Command('radbridge').description('Vendor-neutral hub between a PACS and imaging AI');
+
+program
+  .command('start')
+  .description('run the hub (DICOM and HTTP listeners, completion, pulls)')
+  .option('-c, --config <file>', 'YAML or JSON configuration file (else RADBRIDGE_CONFIG, else embedded defaults)')
+  .action(async (opts: { config?: string }) => {
+    const config = loadConfig(opts.config ? { file: opts.config } : {});
+    const hub = await startHub(config);
+    const shutdown = () => {
+      hub.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+
+program
+  .command('send')
+  .description('send DICOM files or folders to a C-STORE SCP')
+  .argument('<paths...>', 'files or folders')
+  .requiredOption('--to <host:port>', 'destination')
+  .option('--aec <title>', 'called AE title', 'ANY-SCP')
+  .option('--aet <title>', 'calling AE title', 'RADBRIDGE')
+  .action(async (paths: string[], opts: { to: string; aec: string; aet: string }) => {
+    const match = /^(.+):(\d+)$/.exec(opts.to);
+    if (!match) throw new Error(`--to must be host:port, got ${opts.to}`);
+    const files = await collectDicomFiles(paths);
+    const result = await sendFiles({ host: match[1] as string, port: Number(match[2]), callingAeTitle: opts.aet, calledAeTitle: opts.aec }, files);
+    for (const failure of result.failures) console.error(`${failure.file}: ${failure.reason}`);
+    console.log(`sent ${result.sent} of ${files.length} file(s)`);
+    if (result.failures.length > 0) process.exitCode = 1;
+  });
+
+program
+  .command('status')
+  .description("print a running hub's health and index counts")
+  .option('--url <url>', 'hub HTTP base URL', 'http://127.0.0.1:8080')
+  .action(async (opts: { url: string }) => {
+    const response = await fetch(`${opts.url}/api/status`);
+    const body = (await response.json()) as unknown;
+    console.log(JSON.stringify(body, null, 2));
+    if (!response.ok) process.exitCode = 1;
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(err instanceof Error ? err.message : err);
+  process.exit(2);
+});
