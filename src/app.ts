@@ -39,7 +39,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   collectDefaultMetrics({ register: registry });
   const ingest: IngestDeps = { config, database, objects, log, metrics: createIngestMetrics(registry), now };
   // Request logging stays at warn: STOW-RS and WADO-RS traffic would drown the log at info.
-  const http: FastifyInstance = Fastify({ loggerInstance: log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger });
+  const httpLog: FastifyBaseLogger = log.child({ component: 'http' }, { level: 'warn' });
+  const http: FastifyInstance = Fastify({ loggerInstance: httpLog });
   registerHealthRoutes(http, database, registry);
   registerStowRs(http, ingest);
   return {

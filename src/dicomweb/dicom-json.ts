@@ -8,7 +8,7 @@ export interface JsonAttribute {
 
 export type JsonDataset = Record<string, JsonAttribute>;
 
-export function attr(vr: string, value: unknown): JsonAttribute {
+export function attr(vr: string, value: string | number | null | undefined | Array<string | number>): JsonAttribute {
   if (value === null || value === undefined || value === '') return { vr };
   if (vr === 'PN') return { vr, Value: [{ Alphabetic: String(value) }] };
   return { vr, Value: Array.isArray(value) ? value : [value] };

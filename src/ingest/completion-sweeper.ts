@@ -2,7 +2,7 @@ import { completeQuietSeries, completeReadyStudies } from '../store/completion-i
 import type { IngestDeps } from './ingest-deps.js';
 
 /** Runs the completion checks on a timer; one sweep at a time. */
-export function startCompletionSweeper(deps: IngestDeps): { stop(): Promise<void>; sweep(): Promise<void> } {
+export function startCompletionSweeper(deps: IngestDeps): { stop: () => Promise<void>; sweep: () => Promise<void> } {
   let running: Promise<void> | undefined;
   const sweep = async (): Promise<void> => {
     const now = deps.now();

@@ -48,8 +48,8 @@ export async function completeReadyStudies(database: Database, rules: readonly E
     .selectFrom('studies')
     .select(['id', 'study_uid', 'generation', 'num_series', 'num_instances', 'first_received_at'])
     .where('status', '=', 'receiving')
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('series').select(sql`1`.as('one')).whereRef('series.study_fk', '=', 'studies.id').where('series.status', '=', 'receiving'))),
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('series').select(sql`1`.as('one')).whereRef('series.study_fk', '=', 'studies.id').where('series.status', '=', 'receiving'))),
     )
     .orderBy('id')
     .limit(500)

@@ -14,12 +14,12 @@ export interface Database {
   db: Kysely<DB>;
   dialect: Dialect;
   /** An integer primary key that the database assigns. */
-  autoId(col: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  autoId: (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
   /** SQL that makes a table refuse UPDATE and DELETE. */
-  appendOnlySql(table: string): string[];
+  appendOnlySql: (table: string) => string[];
   /** Serialises writers of the audit chain inside a transaction. */
-  lockAuditChain(trx: Transaction<DB>): Promise<void>;
-  close(): Promise<void>;
+  lockAuditChain: (trx: Transaction<DB>) => Promise<void>;
+  close: () => Promise<void>;
 }
 
 // PostgreSQL bigint (int8) columns hold epoch milliseconds and counts, well inside 2^53.

@@ -220,8 +220,7 @@ export async function recordInstance(
           recorded_at: r.receivedAt,
         })
         .execute();
-      const { series_fk: _keepSeries, ...columns } = instanceColumns(r, seriesFk);
-      await trx.updateTable('instances').set(columns).where('sop_instance_uid', '=', r.sopInstanceUid).execute();
+      await trx.updateTable('instances').set(instanceColumns(r, seriesFk)).where('sop_instance_uid', '=', r.sopInstanceUid).execute();
     } else {
       await trx
         .insertInto('instance_versions')

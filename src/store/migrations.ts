@@ -141,5 +141,5 @@ export async function migrate(database: Database): Promise<void> {
     provider: { getMigrations: () => Promise.resolve({ '0001-initial': initial(database) }) },
   });
   const { error } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw error instanceof Error ? error : new Error('index migration failed', { cause: error });
 }
