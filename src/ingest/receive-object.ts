@@ -106,15 +106,25 @@ export async function receiveObject(deps: IngestDeps, intake: ObjectIntake, send
   } catch (err) {
     const error = asRadbridgeError(err);
     if (result) await deps.objects.discard(result.tempPath);
-    if (error.code !== 'DUPLICATE_CONFLICT') await auditRejection(deps, sender, error, result);
+    if (error.code !== 'DUPLICATE_CONFLICT') {
+      const announced = intake.announcedIds();
+      await auditRejection(deps, sender, error, {
+        studyUid: result?.scan.attributes.StudyInstanceUID,
+        sopInstanceUid: result?.scan.attributes.SOPInstanceUID ?? announced.sopInstanceUid,
+      });
+    }
     deps.metrics.rejected.inc({ via: sender.via, code: error.code });
     deps.log.warn({ code: error.code, sender: senderLabel(sender), via: sender.via, studyUid: result?.scan.attributes.StudyInstanceUID }, error.message);
     throw error;
   }
 }
 
-/** Audits a refusal that happened before an intake existed (association limits, storage full). */
-export async function auditRejection(deps: IngestDeps, sender: Sender, error: RadbridgeError, result?: IntakeResult): Promise<void> {
+async function auditRejection(
+  deps: IngestDeps,
+  sender: Sender,
+  error: RadbridgeError,
+  ids: { studyUid: string | undefined; sopInstanceUid: string | undefined },
+): Promise<void> {
   await recordAudit(
     deps.database,
     {
@@ -122,8 +132,8 @@ export async function auditRejection(deps: IngestDeps, sender: Sender, error: Ra
       outcome: 'serious-failure',
       actor: senderLabel(sender),
       source: sender.address,
-      studyUid: result?.scan.attributes.StudyInstanceUID,
-      sopInstanceUid: result?.scan.attributes.SOPInstanceUID ?? result?.meta.mediaStorageSopInstanceUid,
+      studyUid: ids.studyUid,
+      sopInstanceUid: ids.sopInstanceUid,
       detail: { via: sender.via, code: error.code, reason: error.message },
     },
     deps.now(),

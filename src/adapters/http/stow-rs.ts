@@ -86,7 +86,7 @@ async function sendStowResponse(req: FastifyRequest, reply: FastifyReply, result
         '00081150': attr('UI', r.sopClassUid),
         '00081155': attr('UI', r.sopInstanceUid),
         '00081197': attr('US', r.error.dimseStatus),
-        '00000902': attr('LO', r.error.message.slice(0, 64)),
+        '00000902': attr('LO', r.error.message),
       });
     }
   }
