@@ -57,11 +57,11 @@ export interface RawObject {
 }
 
 /** A small valid Secondary Capture-like object; `body` is appended after the identifying attributes. */
-export function rawObject(seed: string, body: Buffer = Buffer.alloc(0), opts: { studyUid?: string } = {}): RawObject {
+export function rawObject(seed: string, body: Buffer = Buffer.alloc(0), opts: { studyUid?: string; seriesUid?: string } = {}): RawObject {
   const sopClassUid = '1.2.840.10008.5.1.4.1.1.7';
   const sopInstanceUid = uidFrom(`${seed}/sop`);
   const studyUid = opts.studyUid ?? uidFrom(`${seed}/study`);
-  const seriesUid = uidFrom(`${seed}/series`);
+  const seriesUid = opts.seriesUid ?? uidFrom(`${seed}/series`);
   const dataset = Buffer.concat([
     text(0x00080016, 'UI', sopClassUid),
     text(0x00080018, 'UI', sopInstanceUid),
