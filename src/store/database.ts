@@ -13,6 +13,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Database {
   db: Kysely<DB>;
   dialect: Dialect;
+  /** The PostgreSQL schema the index lives in; undefined for SQLite. */
+  schema: string | undefined;
   /** An integer primary key that the database assigns. */
   autoId: (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
   /** SQL that makes a table refuse UPDATE and DELETE. */
@@ -39,6 +41,7 @@ export async function openDatabase(config: Config['database'], dataDir: string):
     return {
       db,
       dialect: 'sqlite',
+      schema: undefined,
       autoId: (col) => col.primaryKey().autoIncrement(),
       appendOnlySql: (table) => [
         `CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
@@ -61,6 +64,7 @@ export async function openDatabase(config: Config['database'], dataDir: string):
   return {
     db,
     dialect: 'postgres',
+    schema,
     autoId: (col) => col.primaryKey().generatedByDefaultAsIdentity(),
     appendOnlySql: (table) => [
       `CREATE OR REPLACE FUNCTION ${table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${table} is append-only'; END $$`,

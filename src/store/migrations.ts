@@ -138,6 +138,7 @@ function initial(database: Database): Migration {
 export async function migrate(database: Database): Promise<void> {
   const migrator = new Migrator({
     db: database.db,
+    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
     provider: { getMigrations: () => Promise.resolve({ '0001-initial': initial(database) }) },
   });
   const { error } = await migrator.migrateToLatest();

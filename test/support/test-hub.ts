@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
@@ -24,6 +25,16 @@ export function tempDir(prefix = 'radbridge-test-'): string {
 export function postgresDatabase(): Overrides {
   const url = process.env.RADBRIDGE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   return { kind: 'postgres', url, schema: `t_${process.pid}_${Math.floor(Math.random() * 1e9)}` };
+}
+
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
 
 export function testConfig(dataDir: string, overrides: Overrides = {}): Config {
@@ -55,6 +66,7 @@ export async function startTestHub(overrides: Overrides = {}, dataDir = tempDir(
     stop: async () => {
       await hub.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      if (config.database.kind === 'postgres') await dropSchema(config.database.url, config.database.schema);
     },
   };
 }
