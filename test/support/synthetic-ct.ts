@@ -95,6 +95,7 @@ export function writeCtSeries(o: CtSeriesOptions): WrittenSeries {
       KVP: '120',
       AcquisitionNumber: '1',
       PixelData: [pixels.buffer.slice(0)],
+      _vrMap: { PixelData: 'OW' },
       ...o.extra,
     };
     const file = path.join(o.dir, `ct-${String(i).padStart(5, '0')}.dcm`);

@@ -43,7 +43,7 @@ export async function startDimseScp(deps: IngestDeps): Promise<DimseListener> {
     private overLimit = false;
     private readonly intakes = new Map<string, ObjectIntake>();
     private readonly outcomes = new Map<string, Promise<StoredObject | RadbridgeError>>();
-    private refusal: RadbridgeError | undefined;
+    private readonly associationTimer: NodeJS.Timeout;
 
     constructor(socket: net.Socket) {
       super(socket, { associationTimeout: cfg.associationTimeoutMs, pduTimeout: cfg.idleTimeoutMs });
@@ -51,7 +51,13 @@ export async function startDimseScp(deps: IngestDeps): Promise<DimseListener> {
       open++;
       deps.metrics.associations.set(open);
       this.overLimit = open > cfg.maxAssociations;
+      // dcmjs-dimse times out a missing association request only on sockets it connected itself.
+      this.associationTimer = setTimeout(() => {
+        deps.log.warn({ address: this.address }, `no association request within ${cfg.associationTimeoutMs} ms: closing`);
+        socket.destroy();
+      }, cfg.associationTimeoutMs);
       socket.once('close', () => {
+        clearTimeout(this.associationTimer);
         open--;
         deps.metrics.associations.set(open);
         for (const intake of this.intakes.values()) intake.destroy();
@@ -64,6 +70,7 @@ export async function startDimseScp(deps: IngestDeps): Promise<DimseListener> {
     }
 
     override associationRequested(association: Association): void {
+      clearTimeout(this.associationTimer);
       this.callingAe = association.getCallingAeTitle().trim();
       const called = association.getCalledAeTitle().trim();
       const reject = (source: number, reason: number, result: number, why: string) => {

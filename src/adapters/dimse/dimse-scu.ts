@@ -1,4 +1,6 @@
+import { open } from 'node:fs/promises';
 import dimse from 'dcmjs-dimse';
+import { parseFilePrefix } from '../../dicom/part10.js';
 
 const { Client } = dimse;
 const { CStoreRequest } = dimse.requests;
@@ -16,11 +18,33 @@ export interface SendResult {
   failures: Array<{ file: string; reason: string }>;
 }
 
+/** Why a file cannot be sent, or undefined when it starts like a DICOM Part 10 file. */
+async function notPart10(file: string): Promise<string | undefined> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    parseFilePrefix(head.subarray(0, bytesRead), bytesRead < head.length);
+    return undefined;
+  } catch (err) {
+    return `not sent: ${(err as Error).message}`;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** C-STORE SCU: sends files over one association, each in the transfer syntax it is stored in. */
-export function sendFiles(target: ScuTarget, files: string[]): Promise<SendResult> {
+export async function sendFiles(target: ScuTarget, paths: string[]): Promise<SendResult> {
+  const result: SendResult = { sent: 0, failures: [] };
+  const files: string[] = [];
+  for (const file of paths) {
+    const problem = await notPart10(file);
+    if (problem) result.failures.push({ file, reason: problem });
+    else files.push(file);
+  }
+  if (files.length === 0) return result;
   return new Promise((resolve, reject) => {
     const client = new Client();
-    const result: SendResult = { sent: 0, failures: [] };
     let answered = 0;
     for (const file of files) {
       const request = new CStoreRequest(file);
