@@ -12,19 +12,19 @@ const bytes = z.coerce.number().int().min(1);
 
 export const duplicatePolicies = ['keep-first', 'replace', 'keep-both'] as const;
 
-const expectedSeriesRule = z.object({
+const expectedSeriesRule = z.strictObject({
   modality: z.string().optional(),
   callingAeTitle: aeTitle.optional(),
   minSeries: z.coerce.number().int().min(1),
   maxWaitMs: ms.default(600_000),
 });
 
-export const configSchema = z.object({
+export const configSchema = z.strictObject({
   dataDir: z.string().default('./data'),
   database: z
     .discriminatedUnion('kind', [
-      z.object({ kind: z.literal('sqlite'), path: z.string().optional() }),
-      z.object({
+      z.strictObject({ kind: z.literal('sqlite'), path: z.string().optional() }),
+      z.strictObject({
         kind: z.literal('postgres'),
         url: z.string().url(),
         schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('public'),
