@@ -32,7 +32,7 @@ export const configSchema = z.strictObject({
     ])
     .prefault({ kind: 'sqlite' }),
   dicom: z
-    .object({
+    .strictObject({
       host: z.string().default('127.0.0.1'),
       port: port.default(11112),
       aeTitle: aeTitle.default('RADBRIDGE'),
@@ -43,20 +43,20 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   http: z
-    .object({
+    .strictObject({
       host: z.string().default('127.0.0.1'),
       port: port.default(8080),
       publicBaseUrl: z.string().url().optional(),
     })
     .prefault({}),
   storage: z
-    .object({
+    .strictObject({
       duplicatePolicy: z.enum(duplicatePolicies).default('keep-first'),
       minFreeBytes: bytes.default(1024 ** 3),
     })
     .prefault({}),
   limits: z
-    .object({
+    .strictObject({
       maxObjectBytes: bytes.default(2 * 1024 ** 3),
       maxElementBytes: bytes.default(1024 ** 3),
       maxSequenceDepth: z.coerce.number().int().min(1).max(128).default(128),
@@ -66,7 +66,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   completion: z
-    .object({
+    .strictObject({
       quietPeriodMs: ms.default(10_000),
       quietPeriodMsByCallingAe: z.record(aeTitle, ms).prefault({}),
       expectedSeries: z.array(expectedSeriesRule).default([]),
@@ -74,14 +74,14 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   pull: z
-    .object({
+    .strictObject({
       dicomwebUrl: z.string().url().optional(),
       timeoutMs: ms.default(300_000),
       pollIntervalMs: ms.default(500),
     })
     .prefault({}),
   log: z
-    .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .prefault({}),
 });
 
