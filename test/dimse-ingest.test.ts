@@ -8,7 +8,7 @@ import { missingTools, run } from './support/interop.js';
 import { writeCtSeries } from './support/synthetic-ct.js';
 import { startTestHub, tempDir, type TestHub } from './support/test-hub.js';
 
-const skip = missingTools('storescu', 'echoscu');
+const skip = missingTools('storescu', 'echoscu', 'dcmdump', 'dciodvfy');
 
 describe('C-STORE SCP with DCMTK storescu', { skip }, () => {
   let hub: TestHub;
@@ -55,12 +55,14 @@ describe('C-STORE SCP with DCMTK storescu', { skip }, () => {
     assert.deepEqual(await verifyAuditChain(db), { ok: true, checked: audit.length });
   });
 
-  it('stores files DCMTK can read back with the same pixel data', async () => {
+  it('stores files that DCMTK and dciodvfy read without error, with the same pixel data', async () => {
     const row = await hub.app.database.db.selectFrom('instances').selectAll().where('sop_instance_uid', '=', series.sopInstanceUids[0] ?? '').executeTakeFirstOrThrow();
     const stored = path.join(hub.dataDir, row.file_path);
     const dump = await run('dcmdump', ['+P', '0020,000d', stored]);
     assert.equal(dump.code, 0, dump.stderr);
     assert.match(dump.stdout, new RegExp(series.studyUid.replace(/\./g, '\\.')));
+    const verified = await run('dciodvfy', [stored]);
+    assert.doesNotMatch(verified.stdout + verified.stderr, /^Error/m, 'dicom3tools finds no error in the stored file');
     const original = readFileSync(series.files[0] ?? '');
     const copy = readFileSync(stored);
     assert.ok(copy.subarray(copy.length - 8192).equals(original.subarray(original.length - 8192)), 'pixel data bytes unchanged');

@@ -72,6 +72,7 @@ export function writeCtSeries(o: CtSeriesOptions): WrittenSeries {
       BodyPartExamined: 'CHEST',
       SliceThickness: '1.0',
       ProtocolName: 'TRAUMA WB',
+      PatientPosition: 'HFS',
       StudyInstanceUID: studyUid,
       SeriesInstanceUID: seriesUid,
       StudyID: '1',
