@@ -9,6 +9,8 @@ import { encodeFilePrefix, parseFilePrefix, type FileMeta } from '../dicom/part1
 import { transferSyntax } from '../dicom/transfer-syntaxes.js';
 import type { ObjectStore } from '../store/object-store.js';
 
+const WRITE_RUN_BYTES = 1024 * 1024;
+
 export interface IntakeResult {
   tempPath: string;
   /** SHA-256 of the data set bytes as received (after the meta header). */
@@ -46,6 +48,9 @@ export class ObjectIntake extends Writable {
   private scan: ScanResult | undefined;
   private finished = false;
   private pendingPrefix: Buffer | undefined;
+  /** Chunks not yet written: received data is written in runs of about WRITE_RUN_BYTES. */
+  private unwritten: Buffer[] = [];
+  private unwrittenBytes = 0;
 
   constructor(
     private readonly store: ObjectStore,
@@ -61,8 +66,14 @@ export class ObjectIntake extends Writable {
       ({ path, handle }) => {
         this.tempPath = path;
         this.handle = handle;
-        if (this.source.kind === 'dataset') this.startDataset(this.source.meta);
-        else this.prefixBuffer = Buffer.alloc(0);
+        if (this.source.kind === 'part10') this.prefixBuffer = Buffer.alloc(0);
+        else {
+          try {
+            this.startDataset(this.source.meta);
+          } catch (err) {
+            this.fail(err);
+          }
+        }
         callback();
       },
       (err: Error) => callback(err),
@@ -196,15 +207,27 @@ export class ObjectIntake extends Writable {
       this.hash.update(data);
       if (this.inflater) this.inflater.write(data);
       else this.scanner?.push(data);
-      await this.writeToFile(this.pendingPrefix ? Buffer.concat([this.pendingPrefix, data]) : data);
-      this.pendingPrefix = undefined;
+      if (this.pendingPrefix) {
+        this.queueWrite(this.pendingPrefix);
+        this.pendingPrefix = undefined;
+      }
+      this.queueWrite(data);
+      if (this.unwrittenBytes >= WRITE_RUN_BYTES) await this.flushWrites();
     } catch (err) {
       this.fail(err);
     }
   }
 
-  private async writeToFile(data: Buffer): Promise<void> {
-    if (!this.handle || data.length === 0) return;
+  private queueWrite(data: Buffer): void {
+    this.unwritten.push(data);
+    this.unwrittenBytes += data.length;
+  }
+
+  private async flushWrites(): Promise<void> {
+    if (!this.handle || this.unwrittenBytes === 0) return;
+    const data = Buffer.concat(this.unwritten, this.unwrittenBytes);
+    this.unwritten = [];
+    this.unwrittenBytes = 0;
     let offset = 0;
     while (offset < data.length) {
       const { bytesWritten } = await this.handle.write(data, offset, data.length - offset);
@@ -234,7 +257,8 @@ export class ObjectIntake extends Writable {
         });
       }
       if (!this.problem) {
-        if (this.pendingPrefix) await this.writeToFile(this.pendingPrefix);
+        if (this.pendingPrefix) this.queueWrite(this.pendingPrefix);
+        await this.flushWrites();
         if (this.datasetBytes === 0) throw new RadbridgeError('DICOM_TRUNCATED', 'the object has no data set');
         this.scan = this.scanner?.end();
         await this.handle?.sync();

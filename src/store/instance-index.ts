@@ -75,21 +75,45 @@ async function upsertPatient(trx: Transaction<DB>, r: InstanceRecord): Promise<n
   return row.id;
 }
 
-async function upsertStudy(trx: Transaction<DB>, r: InstanceRecord, patientFk: number): Promise<number> {
+type Counts = { instances: number; series: number };
+
+/** Marks a study as receiving again (a new generation if it was complete) and adds to its counts. */
+async function touchStudy(trx: Transaction<DB>, studyUid: string, r: InstanceRecord, add: Counts): Promise<number | undefined> {
+  const row = await trx
+    .updateTable('studies')
+    .set((eb) => ({
+      last_received_at: r.receivedAt,
+      status: 'receiving',
+      generation: eb.case().when('status', '=', 'complete').then(eb('generation', '+', 1)).else(eb.ref('generation')).end(),
+      num_instances: eb('num_instances', '+', add.instances),
+      num_series: eb('num_series', '+', add.series),
+    }))
+    .where('study_uid', '=', studyUid)
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** The common case: the series is known. One statement marks it receiving and counts the instance. */
+async function touchSeries(trx: Transaction<DB>, r: InstanceRecord, added: number): Promise<number | undefined> {
+  const row = await trx
+    .updateTable('series')
+    .set((eb) => ({
+      last_received_at: r.receivedAt,
+      complete_after: r.completeAfter,
+      calling_ae_title: r.senderAeTitle,
+      status: 'receiving',
+      generation: eb.case().when('status', '=', 'complete').then(eb('generation', '+', 1)).else(eb.ref('generation')).end(),
+      num_instances: eb('num_instances', '+', added),
+    }))
+    .where('series_uid', '=', r.seriesUid)
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+async function insertStudy(trx: Transaction<DB>, r: InstanceRecord, patientFk: number, added: number): Promise<number> {
   const a = r.attributes;
-  const existing = await trx.selectFrom('studies').select(['id', 'status']).where('study_uid', '=', r.studyUid).executeTakeFirst();
-  if (existing) {
-    await trx
-      .updateTable('studies')
-      .set((eb) => ({
-        last_received_at: r.receivedAt,
-        status: 'receiving',
-        generation: existing.status === 'complete' ? eb('generation', '+', 1) : eb.ref('generation'),
-      }))
-      .where('id', '=', existing.id)
-      .execute();
-    return existing.id;
-  }
   const row = await trx
     .insertInto('studies')
     .values({
@@ -102,8 +126,8 @@ async function upsertStudy(trx: Transaction<DB>, r: InstanceRecord, patientFk: n
       study_description: text(a.StudyDescription),
       referring_physician_name: text(a.ReferringPhysicianName),
       institution_name: text(a.InstitutionName),
-      num_series: 0,
-      num_instances: 0,
+      num_series: 1,
+      num_instances: added,
       status: 'receiving',
       generation: 1,
       first_received_at: r.receivedAt,
@@ -115,23 +139,8 @@ async function upsertStudy(trx: Transaction<DB>, r: InstanceRecord, patientFk: n
   return row.id;
 }
 
-async function upsertSeries(trx: Transaction<DB>, r: InstanceRecord, studyFk: number): Promise<number> {
+async function insertSeries(trx: Transaction<DB>, r: InstanceRecord, studyFk: number, added: number): Promise<number> {
   const a = r.attributes;
-  const existing = await trx.selectFrom('series').select(['id', 'status', 'study_fk']).where('series_uid', '=', r.seriesUid).executeTakeFirst();
-  if (existing) {
-    await trx
-      .updateTable('series')
-      .set((eb) => ({
-        last_received_at: r.receivedAt,
-        complete_after: r.completeAfter,
-        calling_ae_title: r.senderAeTitle,
-        status: 'receiving',
-        generation: existing.status === 'complete' ? eb('generation', '+', 1) : eb.ref('generation'),
-      }))
-      .where('id', '=', existing.id)
-      .execute();
-    return existing.id;
-  }
   const row = await trx
     .insertInto('series')
     .values({
@@ -149,7 +158,7 @@ async function upsertSeries(trx: Transaction<DB>, r: InstanceRecord, studyFk: nu
       series_date: text(a.SeriesDate),
       series_time: text(a.SeriesTime),
       calling_ae_title: r.senderAeTitle,
-      num_instances: 0,
+      num_instances: added,
       status: 'receiving',
       generation: 1,
       first_received_at: r.receivedAt,
@@ -159,8 +168,18 @@ async function upsertSeries(trx: Transaction<DB>, r: InstanceRecord, studyFk: nu
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await trx.updateTable('studies').set((eb) => ({ num_series: eb('num_series', '+', 1) })).where('id', '=', studyFk).execute();
   return row.id;
+}
+
+/** Records the series (and its study and patient when new); returns the series id. */
+async function recordSeries(trx: Transaction<DB>, r: InstanceRecord, added: number): Promise<number> {
+  const known = await touchSeries(trx, r, added);
+  if (known !== undefined) {
+    await touchStudy(trx, r.studyUid, r, { instances: added, series: 0 });
+    return known;
+  }
+  const studyFk = (await touchStudy(trx, r.studyUid, r, { instances: added, series: 1 })) ?? (await insertStudy(trx, r, await upsertPatient(trx, r), added));
+  return insertSeries(trx, r, studyFk, added);
 }
 
 function instanceColumns(r: InstanceRecord, seriesFk: number) {
@@ -201,13 +220,9 @@ export async function recordInstance(
   audit: AuditEvent,
 ): Promise<void> {
   await database.db.transaction().execute(async (trx) => {
-    const patientFk = await upsertPatient(trx, r);
-    const studyFk = await upsertStudy(trx, r, patientFk);
-    const seriesFk = await upsertSeries(trx, r, studyFk);
+    const seriesFk = await recordSeries(trx, r, duplicate ? 0 : 1);
     if (!duplicate) {
       await trx.insertInto('instances').values(instanceColumns(r, seriesFk)).execute();
-      await trx.updateTable('series').set((eb) => ({ num_instances: eb('num_instances', '+', 1) })).where('id', '=', seriesFk).execute();
-      await trx.updateTable('studies').set((eb) => ({ num_instances: eb('num_instances', '+', 1) })).where('id', '=', studyFk).execute();
     } else if (duplicate.policy === 'replace') {
       await trx
         .insertInto('instance_versions')

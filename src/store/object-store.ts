@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir, open, rename, rm, statfs, unlink, access, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, statfs, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -40,14 +39,13 @@ export class ObjectStore {
     return path.join(this.root, relativePath);
   }
 
-  /** Moves a fully written and fsync'ed temp file to its content address, durably. */
+  /**
+   * Moves a fully written and fsync'ed temp file to its content address, durably. A file already
+   * there has the same content (same hash), so replacing it atomically changes nothing.
+   */
   async place(tempPath: string, hash: string): Promise<string> {
     const rel = this.relativePathFor(hash);
     const target = this.absolute(rel);
-    if (await exists(target)) {
-      await unlink(tempPath);
-      return rel;
-    }
     await rename(tempPath, target);
     await fsyncDir(path.dirname(target));
     return rel;
@@ -64,15 +62,6 @@ export class ObjectStore {
     const bytes = s.bavail * s.bsize;
     this.freeCache = { at: now, bytes };
     return bytes;
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await access(p, constants.F_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
 
