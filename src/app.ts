@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from './config/schema.js';
 import { registerHealthRoutes } from './adapters/http/health-routes.js';
+import { registerPullRoutes } from './adapters/http/pull-routes.js';
 import { registerStowRs } from './adapters/http/stow-rs.js';
 import { createIngestMetrics } from './ingest/ingest-metrics.js';
 import type { IngestDeps } from './ingest/ingest-deps.js';
@@ -43,6 +44,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const http: FastifyInstance = Fastify({ loggerInstance: httpLog });
   registerHealthRoutes(http, database, registry);
   registerStowRs(http, ingest);
+  registerPullRoutes(http, ingest);
   return {
     config,
     log,

@@ -3,6 +3,7 @@ import { startDimseScp } from './adapters/dimse/dimse-scp.js';
 import { buildApp, type App, type AppDeps } from './app.js';
 import type { Config } from './config/schema.js';
 import { startCompletionSweeper } from './ingest/completion-sweeper.js';
+import { startPullWorker } from './ingest/study-pull.js';
 
 export interface RunningHub {
   app: App;
@@ -19,6 +20,7 @@ export async function startHub(config: Config, deps: AppDeps = {}): Promise<Runn
   const dimse = await startDimseScp(app.ingest);
   await app.http.listen({ host: config.http.host, port: config.http.port });
   const sweeper = startCompletionSweeper(app.ingest);
+  const puller = config.pull.dicomwebUrl ? startPullWorker(app.ingest) : undefined;
   const httpPort = (app.http.server.address() as AddressInfo).port;
   app.log.info({ httpPort, dicomPort: dimse.port, dataDir: config.dataDir, database: app.database.dialect }, 'hub started');
   return {
@@ -27,6 +29,7 @@ export async function startHub(config: Config, deps: AppDeps = {}): Promise<Runn
     dicomPort: dimse.port,
     sweep: sweeper.sweep,
     stop: async () => {
+      await puller?.stop();
       await sweeper.stop();
       await dimse.close();
       await app.close();

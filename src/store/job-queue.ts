@@ -5,7 +5,7 @@ import type { DB, JobsTable } from './schema.js';
 export interface JobPayloads {
   'series.complete': { seriesUid: string; studyUid: string; generation: number; amendment: boolean; instanceCount: number };
   'study.complete': { studyUid: string; generation: number; amendment: boolean; seriesCount: number; instanceCount: number };
-  'study.pull': { studyUid: string; requestedBy: string };
+  'study.pull': { studyUid: string; requestedBy: string; reason?: string };
 }
 
 export type JobKind = keyof JobPayloads;
@@ -43,6 +43,32 @@ export async function enqueueJob<K extends JobKind>(
 }
 
 /**
+ * Adds a job unless one under the same `keyPrefix` (a literal without LIKE wildcards) has not
+ * started yet, and returns the id of the job that will do the work. A job that has started (or
+ * ended) does not absorb new requests: the key names the last started job, so the next request
+ * after it starts or ends queues exactly one new job, even when requests race.
+ */
+export async function enqueueCoalescedJob<K extends JobKind>(
+  db: Kysely<DB>,
+  kind: K,
+  payload: JobPayloads[K],
+  keyPrefix: string,
+  now: number,
+): Promise<number> {
+  const started = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.max('id').as('last'))
+    .where('kind', '=', kind)
+    .where('idempotency_key', 'like', `${keyPrefix}/%`)
+    .where('status', '!=', 'pending')
+    .executeTakeFirst();
+  const key = `${keyPrefix}/after/${started?.last ?? 0}`;
+  await enqueueJob(db, kind, payload, key, now);
+  const job = await db.selectFrom('jobs').select('id').where('idempotency_key', '=', key).executeTakeFirstOrThrow();
+  return job.id;
+}
+
+/**
  * Claims the oldest due job of a kind. Claiming is a conditional update, so two workers never
  * both win the same job.
  */
@@ -71,6 +97,25 @@ export async function claimJob<K extends JobKind>(db: Kysely<DB>, kind: K, now: 
 
 export async function finishJob(db: Kysely<DB>, id: number, status: JobsTable['status'], error: string | null, now: number): Promise<void> {
   await db.updateTable('jobs').set({ status, last_error: error, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** Puts a claimed job back in the queue, to be claimed again from `runAfter`. */
+export async function retryJobLater(db: Kysely<DB>, id: number, error: string, runAfter: number, now: number): Promise<void> {
+  await db.updateTable('jobs').set({ status: 'pending', last_error: error, run_after: runAfter, updated_at: now }).where('id', '=', id).execute();
+}
+
+export interface JobRecord {
+  id: number;
+  kind: string;
+  status: JobsTable['status'];
+  attempts: number;
+  last_error: string | null;
+  payload: unknown;
+}
+
+export async function getJob(db: Kysely<DB>, id: number): Promise<JobRecord | undefined> {
+  const row = await db.selectFrom('jobs').select(['id', 'kind', 'status', 'attempts', 'last_error', 'payload']).where('id', '=', id).executeTakeFirst();
+  return row && { ...row, payload: JSON.parse(row.payload) as unknown };
 }
 
 export async function listJobs(db: Kysely<DB>, kind?: JobKind): Promise<Array<{ id: number; kind: string; payload: unknown; status: string }>> {

@@ -1,0 +1,163 @@
+import { RadbridgeError, asRadbridgeError } from '../domain/errors.js';
+import { readMultipartRelated, type PartSink } from '../dicomweb/multipart-related.js';
+import { RetrieveError, retrieveFailure, retrieveStudy } from '../dicomweb/wado-rs-client.js';
+import { claimJob, enqueueCoalescedJob, finishJob, retryJobLater, type Job } from '../store/job-queue.js';
+import type { IngestDeps, Sender } from './ingest-deps.js';
+import { ensureStorageSpace, openIntake, receiveObject } from './receive-object.js';
+
+export interface PullRequest {
+  studyUid: string;
+  requestedBy: string;
+  reason?: string | undefined;
+}
+
+export interface PullWorkerOptions {
+  /** Tries per job, the first included, when failures are transient. Default 3. */
+  maxAttempts?: number;
+  /** Wait before the first retry, doubled for each later one. Default 4 x pull.pollIntervalMs. */
+  retryDelayMs?: number;
+}
+
+interface PullTally {
+  stored: number;
+  duplicates: number;
+  failed: number;
+  /** Refusals by error code. */
+  refused: Map<string, number>;
+}
+
+/**
+ * Queues a pull of a study from the configured PACS. Requests for a study whose pull has not
+ * started yet join that pull; returns the id of the job.
+ */
+export async function requestStudyPull(deps: IngestDeps, request: PullRequest): Promise<number> {
+  if (!deps.config.pull.dicomwebUrl) {
+    throw new RadbridgeError('PULL_NOT_CONFIGURED', 'pull mode is off: set pull.dicomwebUrl to the DICOMweb base URL of the PACS');
+  }
+  const payload = { studyUid: request.studyUid, requestedBy: request.requestedBy, ...(request.reason !== undefined ? { reason: request.reason } : {}) };
+  return enqueueCoalescedJob(deps.database.db, 'study.pull', payload, `study.pull/${request.studyUid}`, deps.now());
+}
+
+/** Claims 'study.pull' jobs every pull.pollIntervalMs and runs them one at a time. */
+export function startPullWorker(deps: IngestDeps, options: PullWorkerOptions = {}): { stop(): Promise<void> } {
+  const stopping = new AbortController();
+  let running: Promise<void> | undefined;
+  const drain = async (): Promise<void> => {
+    for (;;) {
+      if (stopping.signal.aborted) return;
+      const job = await claimJob(deps.database.db, 'study.pull', deps.now());
+      if (!job) return;
+      await runPullJob(deps, job, options, stopping.signal);
+    }
+  };
+  const tick = () => {
+    if (running) return;
+    running = drain()
+      .catch((err: unknown) => deps.log.error({ err }, 'pull worker failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const timer = setInterval(tick, deps.config.pull.pollIntervalMs);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      stopping.abort();
+      await running;
+    },
+  };
+}
+
+async function runPullJob(deps: IngestDeps, job: Job<'study.pull'>, options: PullWorkerOptions, stopping: AbortSignal): Promise<void> {
+  const db = deps.database.db;
+  const { studyUid } = job.payload;
+  const log = deps.log.child({ component: 'pull', jobId: job.id, studyUid });
+  try {
+    const tally = await pullStudy(deps, studyUid, stopping);
+    const summary = { stored: tally.stored, duplicates: tally.duplicates, failed: tally.failed };
+    if (tally.failed > 0) {
+      const refused = [...tally.refused].map(([code, n]) => `${code} x${n}`).join(', ');
+      await finishJob(db, job.id, 'failed', `the hub refused ${tally.failed} instance(s) of the study (${refused}); stored ${tally.stored}, duplicates ${tally.duplicates}`, deps.now());
+      log.warn(summary, 'study pull ended with refused instances');
+    } else {
+      await finishJob(db, job.id, 'done', null, deps.now());
+      log.info(summary, 'study pulled');
+    }
+  } catch (err) {
+    const error = asRadbridgeError(err);
+    const transient = error instanceof RetrieveError ? error.transient : error.code === 'STORAGE_FULL';
+    const maxAttempts = options.maxAttempts ?? 3;
+    const now = deps.now();
+    if (stopping.aborted) {
+      await retryJobLater(db, job.id, `interrupted by the hub stopping: ${error.message}`, now, now);
+    } else if (transient && job.attempts < maxAttempts) {
+      const delay = (options.retryDelayMs ?? 4 * deps.config.pull.pollIntervalMs) * 2 ** (job.attempts - 1);
+      await retryJobLater(db, job.id, `attempt ${job.attempts} of ${maxAttempts} failed: ${error.message}`, now + delay, now);
+      log.warn({ attempts: job.attempts, retryInMs: delay }, error.message);
+    } else {
+      const message = transient ? `${error.message} (gave up after ${job.attempts} attempts)` : error.message;
+      await finishJob(db, job.id, 'failed', message, now);
+      log.error({ attempts: job.attempts, code: error.code }, message);
+    }
+  }
+}
+
+/** Retrieves the study and stores its instances one part at a time, as they arrive. */
+async function pullStudy(deps: IngestDeps, studyUid: string, stopping: AbortSignal): Promise<PullTally> {
+  const { dicomwebUrl, timeoutMs } = deps.config.pull;
+  if (!dicomwebUrl) throw new RadbridgeError('PULL_NOT_CONFIGURED', 'pull.dicomwebUrl is no longer configured');
+  await ensureStorageSpace(deps);
+  const retrieved = await retrieveStudy(dicomwebUrl, studyUid, { timeoutMs, signal: stopping });
+  const sender: Sender = { via: 'pull', address: new URL(dicomwebUrl).origin };
+  const tally: PullTally = { stored: 0, duplicates: 0, failed: 0, refused: new Map() };
+  const current: { outcome?: Promise<void> } = {};
+  try {
+    await readMultipartRelated(retrieved.body, retrieved.boundary, (headers) => {
+      const partType = (headers.get('content-type') ?? 'application/dicom').split(';')[0]?.trim().toLowerCase();
+      if (partType === 'application/dicom') return storingSink(deps, sender, studyUid, tally, current);
+      countRefusal(tally, 'UNSUPPORTED_MEDIA_TYPE');
+      return discardingSink;
+    });
+  } catch (err) {
+    throw err instanceof RadbridgeError ? new RetrieveError(err.code, `the PACS sent a broken multipart body: ${err.message}`, false) : retrieveFailure(err, dicomwebUrl, timeoutMs);
+  } finally {
+    retrieved.body.destroy();
+    await current.outcome;
+  }
+  return tally;
+}
+
+const discardingSink: PartSink = { write: () => Promise.resolve(), end: () => Promise.resolve(), abort: () => {} };
+
+function countRefusal(tally: PullTally, code: string): void {
+  tally.failed++;
+  tally.refused.set(code, (tally.refused.get(code) ?? 0) + 1);
+}
+
+/** Streams one part into an intake; `current` holds its outcome so that a broken body can wait for it. */
+function storingSink(deps: IngestDeps, sender: Sender, studyUid: string, tally: PullTally, current: { outcome?: Promise<void> }): PartSink {
+  const intake = openIntake(deps, { kind: 'part10' });
+  const outcome = receiveObject(deps, intake, sender, { studyUid }).then(
+    (stored) => {
+      if (stored.outcome === 'duplicate-identical') tally.duplicates++;
+      else tally.stored++;
+    },
+    (err: unknown) => countRefusal(tally, asRadbridgeError(err).code),
+  );
+  current.outcome = outcome;
+  return {
+    write: (data) =>
+      new Promise<void>((resolve) => {
+        if (intake.write(data)) resolve();
+        else intake.once('drain', resolve);
+      }),
+    end: async () => {
+      intake.end();
+      await outcome;
+    },
+    abort: (reason) => {
+      intake.refuse(reason);
+      intake.end();
+    },
+  };
+}
