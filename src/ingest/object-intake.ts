@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
+import { closeSync, fsyncSync, write, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
 import { createInflateRaw, type InflateRaw } from 'node:zlib';
 import type { Config } from '../config/schema.js';
@@ -10,6 +11,7 @@ import { transferSyntax } from '../dicom/transfer-syntaxes.js';
 import type { ObjectStore } from '../store/object-store.js';
 
 const WRITE_RUN_BYTES = 1024 * 1024;
+const writeAsync = promisify(write);
 
 export interface IntakeResult {
   tempPath: string;
@@ -33,7 +35,7 @@ export type IntakeSource =
  * by result(), so that a DIMSE or HTTP peer gets a clear status instead of a broken connection.
  */
 export class ObjectIntake extends Writable {
-  private handle: FileHandle | undefined;
+  private fd: number | undefined;
   private tempPath = '';
   private problem: RadbridgeError | undefined;
   private prefixBuffer: Buffer | undefined;
@@ -46,7 +48,8 @@ export class ObjectIntake extends Writable {
   private datasetOffset = 0;
   private datasetBytes = 0;
   private scan: ScanResult | undefined;
-  private finished = false;
+  /** Set once the temp file is complete and fsync'ed: from then on it is the caller's to place or discard. */
+  private complete = false;
   private pendingPrefix: Buffer | undefined;
   /** Chunks not yet written: received data is written in runs of about WRITE_RUN_BYTES. */
   private unwritten: Buffer[] = [];
@@ -63,9 +66,9 @@ export class ObjectIntake extends Writable {
 
   override _construct(callback: (error?: Error | null) => void): void {
     this.store.createTemp().then(
-      ({ path, handle }) => {
+      ({ path, fd }) => {
         this.tempPath = path;
-        this.handle = handle;
+        this.fd = fd;
         if (this.source.kind === 'part10') this.prefixBuffer = Buffer.alloc(0);
         else {
           try {
@@ -95,11 +98,9 @@ export class ObjectIntake extends Writable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    const handle = this.handle;
-    this.handle = undefined;
+    this.closeFile();
     const cleanup = async () => {
-      await handle?.close();
-      if (!this.finished && this.tempPath) await this.store.discard(this.tempPath);
+      if (!this.complete && this.tempPath) await this.store.discard(this.tempPath);
     };
     cleanup().then(
       () => callback(error),
@@ -113,7 +114,7 @@ export class ObjectIntake extends Writable {
       await new Promise<void>((resolve) => {
         this.once('finish', resolve);
         this.once('close', () => {
-          this.fail(new RadbridgeError('DICOM_TRUNCATED', 'the connection closed before the object ended'));
+          if (!this.writableFinished) this.fail(new RadbridgeError('DICOM_TRUNCATED', 'the connection closed before the object ended'));
           resolve();
         });
       });
@@ -123,7 +124,6 @@ export class ObjectIntake extends Writable {
       throw this.problem;
     }
     if (!this.meta || !this.scan) throw new RadbridgeError('DICOM_TRUNCATED', 'the object ended before its data set began');
-    this.finished = true;
     return {
       tempPath: this.tempPath,
       hash: this.hash.digest('hex'),
@@ -223,17 +223,37 @@ export class ObjectIntake extends Writable {
     this.unwrittenBytes += data.length;
   }
 
-  private async flushWrites(): Promise<void> {
-    if (!this.handle || this.unwrittenBytes === 0) return;
+  private takeUnwritten(): Buffer {
     const data = Buffer.concat(this.unwritten, this.unwrittenBytes);
     this.unwritten = [];
     this.unwrittenBytes = 0;
-    let offset = 0;
-    while (offset < data.length) {
-      const { bytesWritten } = await this.handle.write(data, offset, data.length - offset);
-      offset += bytesWritten;
-    }
     this.fileSize += data.length;
+    return data;
+  }
+
+  /** While the object streams in, writes go through the thread pool and overlap with receiving. */
+  private async flushWrites(): Promise<void> {
+    if (this.fd === undefined || this.unwrittenBytes === 0) return;
+    const fd = this.fd;
+    const data = this.takeUnwritten();
+    for (let offset = 0; offset < data.length; ) offset += (await writeAsync(fd, data, offset, data.length - offset)).bytesWritten;
+  }
+
+  /**
+   * At the end of the object, the last write and the fsync are synchronous: the sender waits for
+   * them anyway, and a thread-pool round trip per call cost more than the call (docs/adr/0004).
+   */
+  private flushAndSync(): void {
+    if (this.fd === undefined) return;
+    const data = this.takeUnwritten();
+    for (let offset = 0; offset < data.length; ) offset += writeSync(this.fd, data, offset, data.length - offset);
+    fsyncSync(this.fd);
+  }
+
+  private closeFile(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
   }
 
   private async finish(): Promise<void> {
@@ -257,17 +277,15 @@ export class ObjectIntake extends Writable {
         });
       }
       if (!this.problem) {
-        if (this.pendingPrefix) this.queueWrite(this.pendingPrefix);
-        await this.flushWrites();
         if (this.datasetBytes === 0) throw new RadbridgeError('DICOM_TRUNCATED', 'the object has no data set');
         this.scan = this.scanner?.end();
-        await this.handle?.sync();
+        this.flushAndSync();
+        this.complete = true;
       }
     } catch (err) {
       this.fail(err);
     } finally {
-      await this.handle?.close();
-      this.handle = undefined;
+      this.closeFile();
     }
   }
 }

@@ -164,7 +164,7 @@ async function storeChecked(
     );
     throw new RadbridgeError('DUPLICATE_CONFLICT', `SOP Instance ${ids.sopInstanceUid} is already stored with different content; policy keep-first kept the stored one`);
   }
-  const filePath = await deps.objects.place(result.tempPath, result.hash);
+  const filePath = deps.objects.place(result.tempPath, result.hash);
   const a = result.scan.attributes;
   const pixel = result.scan.pixelData;
   const duplicate = existing && policy !== 'keep-first' ? { policy, previous: existing } : undefined;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm, statfs, type FileHandle } from 'node:fs/promises';
+import { closeSync, fsyncSync, open as openCallback, openSync, renameSync } from 'node:fs';
+import { mkdir, open, rm, statfs } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 
 /**
@@ -25,9 +27,10 @@ export class ObjectStore {
     await fsyncDir(this.root);
   }
 
-  async createTemp(): Promise<{ path: string; handle: FileHandle }> {
+  /** A new temp file, open for writing; the caller owns the descriptor. */
+  async createTemp(): Promise<{ path: string; fd: number }> {
     const p = path.join(this.tmpDir, `${randomUUID()}.part`);
-    return { path: p, handle: await open(p, 'wx') };
+    return { path: p, fd: await openFd(p, 'wx') };
   }
 
   relativePathFor(hash: string): string {
@@ -42,12 +45,18 @@ export class ObjectStore {
   /**
    * Moves a fully written and fsync'ed temp file to its content address, durably. A file already
    * there has the same content (same hash), so replacing it atomically changes nothing.
+   * Synchronous on purpose: see docs/adr/0004-durable-store.md.
    */
-  async place(tempPath: string, hash: string): Promise<string> {
+  place(tempPath: string, hash: string): string {
     const rel = this.relativePathFor(hash);
     const target = this.absolute(rel);
-    await rename(tempPath, target);
-    await fsyncDir(path.dirname(target));
+    renameSync(tempPath, target);
+    const dir = openSync(path.dirname(target), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
     return rel;
   }
 
@@ -65,7 +74,9 @@ export class ObjectStore {
   }
 }
 
-export async function fsyncDir(dir: string): Promise<void> {
+const openFd = promisify(openCallback);
+
+async function fsyncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();
