@@ -2,6 +2,7 @@
  * Ingest benchmark: the hub against DCMTK storescp and Orthanc, measured in one run on one machine.
  * Not a test; see docs/benchmarks.md for what the figures mean.
  */
+import { execFileSync } from 'node:child_process';
 import { startReceiver, type ReceiverKind } from './receivers.js';
 import { cachedSeries, cleanupAll, machineFacts, MB, median, procStatusKb, storescu, syncDisks, warmPageCache, type Series } from './support.js';
 
@@ -107,6 +108,8 @@ async function main(): Promise<void> {
   console.log('Machine');
   for (const [name, value] of machineFacts()) console.log(`  ${name.padEnd(9)} ${value}`);
   console.log('');
+  console.log('Building the hub (npm run build) so it runs as `npm start` runs it');
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   const series = cachedSeries(1000);
   const large = cachedSeries(2000);
   const n = rounds();

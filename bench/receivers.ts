@@ -76,7 +76,8 @@ async function startHubProcess(): Promise<Receiver> {
     RADBRIDGE_HTTP__PORT: String(httpPort),
     RADBRIDGE_LOG__LEVEL: 'warn',
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/radbridge.ts', 'start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The compiled hub, as `npm start` runs it (bench/ingest.ts builds it first).
+  const child = spawn(process.execPath, ['dist/cli/radbridge.js', 'start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = supervise(child, dataDir);
   const output = tail(child);
   await waitUntilListening(child, [dicomPort, httpPort], output, 'hub');
