@@ -5,7 +5,9 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from './config/schema.js';
 import { registerHealthRoutes } from './adapters/http/health-routes.js';
 import { registerPullRoutes } from './adapters/http/pull-routes.js';
+import { registerQidoRs } from './adapters/http/qido-rs.js';
 import { registerStowRs } from './adapters/http/stow-rs.js';
+import { registerWadoRs } from './adapters/http/wado-rs.js';
 import { createIngestMetrics } from './ingest/ingest-metrics.js';
 import type { IngestDeps } from './ingest/ingest-deps.js';
 import { openDatabase, type Database } from './store/database.js';
@@ -44,6 +46,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const http: FastifyInstance = Fastify({ loggerInstance: httpLog });
   registerHealthRoutes(http, database, registry);
   registerStowRs(http, ingest);
+  registerQidoRs(http, ingest);
+  registerWadoRs(http, ingest);
   registerPullRoutes(http, ingest);
   return {
     config,

@@ -1,5 +1,5 @@
 declare module 'dcmjs' {
-  interface DicomJsonElement {
+  export interface DicomJsonElement {
     vr: string;
     Value?: unknown[];
     InlineBinary?: string;
@@ -13,6 +13,8 @@ declare module 'dcmjs' {
     data: {
       DicomMetaDictionary: {
         dictionary: Record<string, { tag: string; vr: string; name: string } | undefined>;
+        /** Keyword to entry; tags read "(gggg,eeee)". */
+        nameMap: Record<string, { tag: string; vr: string; name: string } | undefined>;
       };
       datasetToBuffer(dataset: Record<string, unknown>): ArrayBuffer | Buffer;
       DicomMessage: {

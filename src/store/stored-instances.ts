@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely';
+import type { DB } from './schema.js';
+
+/** The stored instances of a study, series or single instance, with what WADO-RS needs to read their files. */
+export interface StoredInstance {
+  studyUid: string;
+  seriesUid: string;
+  sopInstanceUid: string;
+  transferSyntaxUid: string;
+  filePath: string;
+  fileSize: number;
+  pixelDataTagOffset: number | null;
+  pixelDataOffset: number | null;
+  pixelDataLength: number | null;
+  rows: number | null;
+  columns: number | null;
+  numberOfFrames: number | null;
+  samplesPerPixel: number | null;
+  bitsAllocated: number | null;
+}
+
+export interface InstanceScope {
+  studyUid: string;
+  seriesUid?: string | undefined;
+  sopInstanceUid?: string | undefined;
+}
+
+export async function findStoredInstances(db: Kysely<DB>, scope: InstanceScope): Promise<StoredInstance[]> {
+  let query = db
+    .selectFrom('instances as i')
+    .innerJoin('series as se', 'se.id', 'i.series_fk')
+    .innerJoin('studies as st', 'st.id', 'se.study_fk')
+    .select([
+      'st.study_uid as studyUid',
+      'se.series_uid as seriesUid',
+      'i.sop_instance_uid as sopInstanceUid',
+      'i.transfer_syntax_uid as transferSyntaxUid',
+      'i.file_path as filePath',
+      'i.file_size as fileSize',
+      'i.pixel_data_tag_offset as pixelDataTagOffset',
+      'i.pixel_data_offset as pixelDataOffset',
+      'i.pixel_data_length as pixelDataLength',
+      'i.rows',
+      'i.columns',
+      'i.number_of_frames as numberOfFrames',
+      'i.samples_per_pixel as samplesPerPixel',
+      'i.bits_allocated as bitsAllocated',
+    ])
+    .where('st.study_uid', '=', scope.studyUid);
+  if (scope.seriesUid !== undefined) query = query.where('se.series_uid', '=', scope.seriesUid);
+  if (scope.sopInstanceUid !== undefined) query = query.where('i.sop_instance_uid', '=', scope.sopInstanceUid);
+  return query.orderBy('se.id').orderBy('i.id').execute();
+}
