@@ -27,6 +27,25 @@ export interface Database {
 // PostgreSQL bigint (int8) columns hold epoch milliseconds and counts, well inside 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely asks better-sqlite3 to prepare every query anew; the ingest path runs the same handful of
+ * statements for every object, so prepared statements are kept (least recently used first out).
+ */
+function cachePreparedStatements(sqlite: SQLite.Database): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, SQLite.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (statement) cache.delete(source);
+    else statement = prepare(source);
+    cache.set(source, statement);
+    if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    return statement;
+  }) as typeof sqlite.prepare;
+}
+
 export async function openDatabase(config: Config['database'], dataDir: string): Promise<Database> {
   if (config.kind === 'sqlite') {
     const file = config.path ?? path.join(dataDir, 'index.sqlite');
@@ -37,6 +56,9 @@ export async function openDatabase(config: Config['database'], dataDir: string):
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 10000');
+    // DICOM matching is case-sensitive except for person names, which queries lower() explicitly.
+    sqlite.pragma('case_sensitive_like = ON');
+    cachePreparedStatements(sqlite);
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
     return {
       db,
