@@ -15,8 +15,6 @@ dimse.log.setLevel('warn');
 const { CEchoResponse, CStoreResponse } = dimse.responses;
 const { PresentationContextResult, RejectResult, RejectSource, RejectReason, Status } = dimse.constants;
 
-const MAX_PDU_LENGTH = 1024 * 1024;
-
 type Association = InstanceType<typeof dimse.association.Association>;
 type PresentationContext = InstanceType<typeof dimse.association.PresentationContext>;
 type CStoreRequest = InstanceType<typeof dimse.requests.CStoreRequest>;
@@ -96,8 +94,6 @@ export async function startDimseScp(deps: IngestDeps): Promise<DimseListener> {
         reject(RejectSource.ServiceUser, RejectReason.CalledAeNotRecognized, RejectResult.Permanent, `called AE ${called} is not ${cfg.aeTitle}`);
         return;
       }
-      // Fewer, larger P-DATA PDUs from senders that honour it.
-      association.setMaxPduLength(MAX_PDU_LENGTH);
       for (const { id } of association.getPresentationContexts()) {
         acceptContext(association.getPresentationContext(id));
       }
