@@ -1,9 +1,10 @@
 import { RadbridgeError, asRadbridgeError } from '../domain/errors.js';
-import { readMultipartRelated, type PartSink } from '../dicomweb/multipart-related.js';
+import { readMultipartRelated } from '../dicomweb/multipart-related.js';
 import { RetrieveError, retrieveFailure, retrieveStudy } from '../dicomweb/wado-rs-client.js';
 import { claimJob, enqueueCoalescedJob, finishJob, retryJobLater, type Job } from '../store/job-queue.js';
 import type { IngestDeps, Sender } from './ingest-deps.js';
-import { ensureStorageSpace, openIntake, receiveObject } from './receive-object.js';
+import { ensureStorageSpace } from './receive-object.js';
+import { receivePart, type PartOutcome } from './receive-part.js';
 
 export interface PullRequest {
   studyUid: string;
@@ -109,55 +110,31 @@ async function pullStudy(deps: IngestDeps, studyUid: string, stopping: AbortSign
   await ensureStorageSpace(deps);
   const retrieved = await retrieveStudy(dicomwebUrl, studyUid, { timeoutMs, signal: stopping });
   const sender: Sender = { via: 'pull', address: new URL(dicomwebUrl).origin };
-  const tally: PullTally = { stored: 0, duplicates: 0, failed: 0, refused: new Map() };
-  const current: { outcome?: Promise<void> } = {};
+  const parts: Array<Promise<PartOutcome>> = [];
   try {
     await readMultipartRelated(retrieved.body, retrieved.boundary, (headers) => {
-      const partType = (headers.get('content-type') ?? 'application/dicom').split(';')[0]?.trim().toLowerCase();
-      if (partType === 'application/dicom') return storingSink(deps, sender, studyUid, tally, current);
-      countRefusal(tally, 'UNSUPPORTED_MEDIA_TYPE');
-      return discardingSink;
+      const part = receivePart(deps, sender, headers, { studyUid });
+      parts.push(part.settled);
+      return part.sink;
     });
   } catch (err) {
     throw err instanceof RadbridgeError ? new RetrieveError(err.code, `the PACS sent a broken multipart body: ${err.message}`, false) : retrieveFailure(err, dicomwebUrl, timeoutMs);
   } finally {
     retrieved.body.destroy();
-    await current.outcome;
+    await Promise.all(parts);
+  }
+  return tallyOf(await Promise.all(parts));
+}
+
+function tallyOf(outcomes: PartOutcome[]): PullTally {
+  const tally: PullTally = { stored: 0, duplicates: 0, failed: 0, refused: new Map() };
+  for (const { stored, error } of outcomes) {
+    if (stored?.outcome === 'duplicate-identical') tally.duplicates++;
+    else if (stored) tally.stored++;
+    else if (error) {
+      tally.failed++;
+      tally.refused.set(error.code, (tally.refused.get(error.code) ?? 0) + 1);
+    }
   }
   return tally;
-}
-
-const discardingSink: PartSink = { write: () => Promise.resolve(), end: () => Promise.resolve(), abort: () => {} };
-
-function countRefusal(tally: PullTally, code: string): void {
-  tally.failed++;
-  tally.refused.set(code, (tally.refused.get(code) ?? 0) + 1);
-}
-
-/** Streams one part into an intake; `current` holds its outcome so that a broken body can wait for it. */
-function storingSink(deps: IngestDeps, sender: Sender, studyUid: string, tally: PullTally, current: { outcome?: Promise<void> }): PartSink {
-  const intake = openIntake(deps, { kind: 'part10' });
-  const outcome = receiveObject(deps, intake, sender, { studyUid }).then(
-    (stored) => {
-      if (stored.outcome === 'duplicate-identical') tally.duplicates++;
-      else tally.stored++;
-    },
-    (err: unknown) => countRefusal(tally, asRadbridgeError(err).code),
-  );
-  current.outcome = outcome;
-  return {
-    write: (data) =>
-      new Promise<void>((resolve) => {
-        if (intake.write(data)) resolve();
-        else intake.once('drain', resolve);
-      }),
-    end: async () => {
-      intake.end();
-      await outcome;
-    },
-    abort: (reason) => {
-      intake.refuse(reason);
-      intake.end();
-    },
-  };
 }

@@ -1,18 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RadbridgeError, asRadbridgeError } from '../../domain/errors.js';
 import { attr, DICOM_JSON, sequence, type JsonDataset } from '../../dicomweb/dicom-json.js';
-import { multipartParameters, readMultipartRelated, type PartSink } from '../../dicomweb/multipart-related.js';
+import { multipartParameters, readMultipartRelated } from '../../dicomweb/multipart-related.js';
 import type { IngestDeps, Sender } from '../../ingest/ingest-deps.js';
-import { ensureStorageSpace, openIntake, receiveObject, type StoredObject } from '../../ingest/receive-object.js';
+import { receivePart, type PartOutcome } from '../../ingest/receive-part.js';
+import { ensureStorageSpace } from '../../ingest/receive-object.js';
 import { dicomwebBase } from './base-url.js';
 import { sendError } from './send-error.js';
-
-interface PartResult {
-  stored?: StoredObject;
-  error?: RadbridgeError;
-  sopClassUid?: string;
-  sopInstanceUid?: string;
-}
 
 /** STOW-RS (PS3.18 10.5): POST /studies and /studies/{study}, multipart/related; type="application/dicom". */
 export function registerStowRs(app: FastifyInstance, deps: IngestDeps): void {
@@ -26,16 +20,13 @@ export function registerStowRs(app: FastifyInstance, deps: IngestDeps): void {
       }
       await ensureStorageSpace(deps);
       const sender: Sender = { via: 'stow', address: req.ip };
-      const results: PartResult[] = [];
+      const parts: Array<Promise<PartOutcome>> = [];
       await readMultipartRelated(req.raw, boundary, (headers) => {
-        const partType = (headers.get('content-type') ?? 'application/dicom').split(';')[0]?.trim().toLowerCase();
-        if (partType !== 'application/dicom') {
-          results.push({ error: new RadbridgeError('UNSUPPORTED_MEDIA_TYPE', `part of type ${partType} is not application/dicom`) });
-          return discardingSink;
-        }
-        return storingSink(deps, sender, studyUid, results);
+        const part = receivePart(deps, sender, headers, { studyUid });
+        parts.push(part.settled);
+        return part.sink;
       });
-      return await sendStowResponse(req, reply, results);
+      return await sendStowResponse(req, reply, await Promise.all(parts));
     } catch (err) {
       return sendError(reply, asRadbridgeError(err));
     }
@@ -44,33 +35,7 @@ export function registerStowRs(app: FastifyInstance, deps: IngestDeps): void {
   app.post('/dicomweb/studies/:study', handler);
 }
 
-const discardingSink: PartSink = { write: () => Promise.resolve(), end: () => Promise.resolve(), abort: () => {} };
-
-function storingSink(deps: IngestDeps, sender: Sender, studyUid: string | undefined, results: PartResult[]): PartSink {
-  const intake = openIntake(deps, { kind: 'part10' });
-  const outcome = receiveObject(deps, intake, sender, { studyUid }).then(
-    (stored): PartResult => ({ stored }),
-    (err: unknown): PartResult => ({ error: asRadbridgeError(err) }),
-  );
-  return {
-    write: (data) =>
-      new Promise<void>((resolve) => {
-        if (intake.write(data)) resolve();
-        else intake.once('drain', resolve);
-      }),
-    end: async () => {
-      intake.end();
-      const result = await outcome;
-      results.push({ ...result, ...intake.announcedIds() });
-    },
-    abort: (reason) => {
-      intake.refuse(reason);
-      intake.end();
-    },
-  };
-}
-
-async function sendStowResponse(req: FastifyRequest, reply: FastifyReply, results: PartResult[]) {
+async function sendStowResponse(req: FastifyRequest, reply: FastifyReply, results: PartOutcome[]) {
   const base = dicomwebBase(req);
   const referenced: JsonDataset[] = [];
   const failed: JsonDataset[] = [];
