@@ -4,6 +4,7 @@ import { RetrieveError, retrieveFailure, retrieveStudy } from '../dicomweb/wado-
 import { claimJob, enqueueCoalescedJob, finishJob, retryJobLater, type Job } from '../store/job-queue.js';
 import type { IngestDeps, Sender } from './ingest-deps.js';
 import { ensureStorageSpace } from './receive-object.js';
+import { runPeriodically } from './periodic-task.js';
 import { receivePart, type PartOutcome } from './receive-part.js';
 
 export interface PullRequest {
@@ -40,9 +41,8 @@ export async function requestStudyPull(deps: IngestDeps, request: PullRequest): 
 }
 
 /** Claims 'study.pull' jobs every pull.pollIntervalMs and runs them one at a time. */
-export function startPullWorker(deps: IngestDeps, options: PullWorkerOptions = {}): { stop(): Promise<void> } {
+export function startPullWorker(deps: IngestDeps, options: PullWorkerOptions = {}): { stop: () => Promise<void> } {
   const stopping = new AbortController();
-  let running: Promise<void> | undefined;
   const drain = async (): Promise<void> => {
     for (;;) {
       if (stopping.signal.aborted) return;
@@ -51,20 +51,11 @@ export function startPullWorker(deps: IngestDeps, options: PullWorkerOptions = {
       await runPullJob(deps, job, options, stopping.signal);
     }
   };
-  const tick = () => {
-    if (running) return;
-    running = drain()
-      .catch((err: unknown) => deps.log.error({ err }, 'pull worker failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  const timer = setInterval(tick, deps.config.pull.pollIntervalMs);
+  const task = runPeriodically(drain, deps.config.pull.pollIntervalMs, deps.log, 'pull worker');
   return {
     stop: async () => {
-      clearInterval(timer);
       stopping.abort();
-      await running;
+      await task.stop();
     },
   };
 }
