@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { listJobs } from '../src/store/job-queue.js';
 import { verifyAuditChain } from '../src/store/audit-log.js';
 import { missingTools, run } from './support/interop.js';
-import { writeCtSeries } from './support/synthetic-ct.js';
+import { uidFrom, writeCtSeries } from './support/synthetic-ct.js';
 import { startTestHub, tempDir, type TestHub } from './support/test-hub.js';
 
 const skip = missingTools('storescu', 'echoscu', 'dcmdump', 'dciodvfy');
@@ -68,10 +68,24 @@ describe('C-STORE SCP with DCMTK storescu', { skip }, () => {
     assert.ok(copy.subarray(copy.length - 8192).equals(original.subarray(original.length - 8192)), 'pixel data bytes unchanged');
   });
 
+  it('stores series sent over several associations at once', async () => {
+    const studyUid = uidFrom('dimse-parallel-study');
+    const parallel = [1, 2, 3].map((n) => writeCtSeries({ dir: tempDir(), count: 8, seed: `dimse-parallel-${n}`, studyUid, seriesNumber: n }));
+    const sent = await Promise.all(parallel.map((p) => run('storescu', ['-aet', 'CT_SCANNER', '-aec', 'RADBRIDGE', '127.0.0.1', String(hub.dicomPort), ...p.files])));
+    for (const r of sent) assert.equal(r.code, 0, r.stderr);
+    const study = await hub.app.database.db.selectFrom('studies').selectAll().where('study_uid', '=', studyUid).executeTakeFirstOrThrow();
+    assert.equal(study.num_series, 3);
+    assert.equal(study.num_instances, 24);
+    for (const p of parallel) {
+      const s = await hub.app.database.db.selectFrom('series').select('num_instances').where('series_uid', '=', p.seriesUid).executeTakeFirstOrThrow();
+      assert.equal(s.num_instances, 8);
+    }
+  });
+
   it('completes the series and study after the quiet period with durable jobs', async () => {
     await new Promise((r) => setTimeout(r, 400));
     await hub.sweep();
-    const jobs = await listJobs(hub.app.database.db);
+    const jobs = (await listJobs(hub.app.database.db)).filter((j) => (j.payload as { studyUid: string }).studyUid === series.studyUid);
     assert.deepEqual(
       jobs.map((j) => j.kind).sort(),
       ['series.complete', 'study.complete'],
