@@ -16,7 +16,7 @@ describe('C-STORE SCP with DCMTK storescu', { skip }, () => {
   const series = writeCtSeries({ dir, count: 12, seed: 'dimse-ingest' });
 
   before(async () => {
-    hub = await startTestHub({ completion: { quietPeriodMs: 300, sweepIntervalMs: 50 } });
+    hub = await startTestHub({ completion: { quietPeriodMs: 1500, sweepIntervalMs: 60_000 } });
   });
   after(async () => {
     await hub.stop();
@@ -83,7 +83,7 @@ describe('C-STORE SCP with DCMTK storescu', { skip }, () => {
   });
 
   it('completes the series and study after the quiet period with durable jobs', async () => {
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 1600));
     await hub.sweep();
     const jobs = (await listJobs(hub.app.database.db)).filter((j) => (j.payload as { studyUid: string }).studyUid === series.studyUid);
     assert.deepEqual(
