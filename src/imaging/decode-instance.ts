@@ -64,7 +64,7 @@ export async function decodeInstance(file: Uint8Array): Promise<DecodedInstance>
   } catch (err) {
     throw new RadbridgeError('DICOM_MALFORMED', `object cannot be read: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const tsUid = text(parsed.meta as JsonDict, '00020010') ?? '';
+  const tsUid = text(parsed.meta, '00020010') ?? '';
   const ts = transferSyntax(tsUid);
   if (!ts) throw new RadbridgeError('TRANSFER_SYNTAX_NOT_SUPPORTED', `transfer syntax ${tsUid} is not supported`);
   const dict = parsed.dict as JsonDict;
