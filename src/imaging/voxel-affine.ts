@@ -1,0 +1,46 @@
+import { RadbridgeError } from '../domain/errors.js';
+import type { Vec3 } from './slice-geometry.js';
+
+/**
+ * A 4x4 affine in row-major order: patient = M x [i, j, k, 1] with i the column index, j the row
+ * index and k the slice index. Pure.
+ */
+export type Mat4 = readonly number[];
+
+/** Columns of the affine: one voxel step along i, j and k in patient space, and the origin (voxel 0,0,0). */
+export function affineFromAxes(alongI: Vec3, alongJ: Vec3, alongK: Vec3, origin: Vec3): Mat4 {
+  return [
+    alongI[0], alongJ[0], alongK[0], origin[0],
+    alongI[1], alongJ[1], alongK[1], origin[1],
+    alongI[2], alongJ[2], alongK[2], origin[2],
+    0, 0, 0, 1,
+  ];
+}
+
+const at = (m: Mat4, row: number, column: number): number => m[row * 4 + column] ?? 0;
+
+/** Applies an affine to a point. */
+export function transformPoint(m: Mat4, p: Vec3): Vec3 {
+  const row = (r: number) => at(m, r, 0) * p[0] + at(m, r, 1) * p[1] + at(m, r, 2) * p[2] + at(m, r, 3);
+  return [row(0), row(1), row(2)];
+}
+
+/** The inverse of an affine whose last row is [0, 0, 0, 1]; refuses a singular one. */
+export function invertAffine(m: Mat4): Mat4 {
+  const [a, b, c, d, e, f, g, h, i] = [0, 1, 2, 4, 5, 6, 8, 9, 10].map((k) => m[k] ?? 0) as [number, number, number, number, number, number, number, number, number];
+  const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+  if (Math.abs(det) < 1e-12) throw new RadbridgeError('DICOM_MALFORMED', 'the voxel-to-patient affine is singular');
+  const r = [
+    (e * i - f * h) / det, (c * h - b * i) / det, (b * f - c * e) / det,
+    (f * g - d * i) / det, (a * i - c * g) / det, (c * d - a * f) / det,
+    (d * h - e * g) / det, (b * g - a * h) / det, (a * e - b * d) / det,
+  ] as [number, number, number, number, number, number, number, number, number];
+  const t: Vec3 = [at(m, 0, 3), at(m, 1, 3), at(m, 2, 3)];
+  const translate = (row: number) => -((r[row * 3] ?? 0) * t[0] + (r[row * 3 + 1] ?? 0) * t[1] + (r[row * 3 + 2] ?? 0) * t[2]);
+  return [r[0], r[1], r[2], translate(0), r[3], r[4], r[5], translate(1), r[6], r[7], r[8], translate(2), 0, 0, 0, 1];
+}
+
+/** The affine that first scales voxel indices by `factors` (per axis), then applies m. */
+export function scaleVoxelAxes(m: Mat4, factors: Vec3): Mat4 {
+  return m.map((v, k) => (k < 12 && k % 4 < 3 ? v * (factors[k % 4] ?? 1) : v));
+}
