@@ -18,6 +18,7 @@ export const errorCatalogue = {
   OBJECT_TOO_LARGE: { dimseStatus: 0xa700, httpStatus: 413, summary: 'the object exceeds the configured maximum size' },
   STORAGE_FULL: { dimseStatus: 0xa700, httpStatus: 507, summary: 'free disk space is below the configured watermark' },
   PROCESSING_FAILURE: { dimseStatus: 0x0110, httpStatus: 500, summary: 'the object could not be stored' },
+  SERIES_NOT_A_VOLUME: { dimseStatus: 0xc000, httpStatus: 422, summary: 'the slices of the series do not form one volume' },
   BAD_REQUEST: { dimseStatus: 0xc000, httpStatus: 400, summary: 'the request is malformed' },
   UNSUPPORTED_MEDIA_TYPE: { dimseStatus: 0xc000, httpStatus: 415, summary: 'the request media type is not supported' },
   NOT_ACCEPTABLE: { dimseStatus: 0xc000, httpStatus: 406, summary: 'no acceptable representation can be returned' },

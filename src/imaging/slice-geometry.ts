@@ -90,10 +90,10 @@ function checkConsistent(slices: readonly SliceGeometryInput[]): void {
   slices.forEach((s, i) => {
     const cosines = s.imageOrientationPatient.map((c, k) => Math.abs(c - (first.imageOrientationPatient[k] ?? 0)));
     if (cosines.some((d) => d > SAME_COSINE)) {
-      throw new RadbridgeError('BAD_REQUEST', `slices do not form one volume: slice ${i} has Image Orientation (Patient) [${s.imageOrientationPatient.join(', ')}], slice 0 has [${first.imageOrientationPatient.join(', ')}]`);
+      throw new RadbridgeError('SERIES_NOT_A_VOLUME', `slices do not form one volume: slice ${i} has Image Orientation (Patient) [${s.imageOrientationPatient.join(', ')}], slice 0 has [${first.imageOrientationPatient.join(', ')}]`);
     }
     if (s.pixelSpacing.some((v, k) => Math.abs(v - (first.pixelSpacing[k] ?? 0)) > 1e-4 * Math.max(1, v))) {
-      throw new RadbridgeError('BAD_REQUEST', `slices do not form one volume: slice ${i} has Pixel Spacing [${s.pixelSpacing.join(', ')}], slice 0 has [${first.pixelSpacing.join(', ')}]`);
+      throw new RadbridgeError('SERIES_NOT_A_VOLUME', `slices do not form one volume: slice ${i} has Pixel Spacing [${s.pixelSpacing.join(', ')}], slice 0 has [${first.pixelSpacing.join(', ')}]`);
     }
   });
 }
@@ -116,7 +116,7 @@ function tiltOf(steps: { along: number; shift: Vec3 }[], spacing: number): { til
  */
 export function orderSlices(slices: readonly SliceGeometryInput[]): SliceGeometryReport {
   const [first] = slices;
-  if (!first || slices.length < 2) throw new RadbridgeError('BAD_REQUEST', `a volume needs at least two slices, got ${slices.length}`);
+  if (!first || slices.length < 2) throw new RadbridgeError('SERIES_NOT_A_VOLUME', `a volume needs at least two slices, got ${slices.length}`);
   checkConsistent(slices);
   const iop = first.imageOrientationPatient;
   const rowDirection = unit([iop[0], iop[1], iop[2]], 'row');
@@ -134,7 +134,7 @@ export function orderSlices(slices: readonly SliceGeometryInput[]): SliceGeometr
   });
   const duplicates = steps.filter((s) => s.along <= SAME_POSITION_MM).map((s): DuplicatePosition => ({ slices: [s.from, s.to], positionMm: along[s.from] ?? 0 }));
   const distinct = steps.filter((s) => s.along > SAME_POSITION_MM).map((s) => s.along);
-  if (distinct.length === 0) throw new RadbridgeError('BAD_REQUEST', `all ${slices.length} slices lie at the same position ${positionsMm[0]} mm along the normal`);
+  if (distinct.length === 0) throw new RadbridgeError('SERIES_NOT_A_VOLUME', `all ${slices.length} slices lie at the same position ${positionsMm[0]} mm along the normal`);
   const spacingMm = median(distinct);
   const gaps = steps.flatMap((s, k) => (s.along > GAP_FACTOR * spacingMm ? [{ afterSlice: k, stepMm: s.along }] : []));
   const { tilt, shiftPerMm } = tiltOf(steps, spacingMm);

@@ -91,11 +91,11 @@ function allocateVolume(count: number, shape: SliceShape): Int16Array {
 async function decodeSlice(file: Uint8Array, index: number, shape: SliceShape | undefined): Promise<{ samples: Samples; shape: SliceShape }> {
   const { frames } = await decodeInstance(file);
   const [frame] = frames;
-  if (!frame || frames.length !== 1) throw new RadbridgeError('BAD_REQUEST', `slice ${index} holds ${frames.length} frames; volumes are built from single-frame slices`);
-  if (frame.samplesPerPixel !== 1) throw new RadbridgeError('BAD_REQUEST', `slice ${index} is ${frame.photometricInterpretation}; volumes are built from grey images`);
+  if (!frame || frames.length !== 1) throw new RadbridgeError('SERIES_NOT_A_VOLUME', `slice ${index} holds ${frames.length} frames; volumes are built from single-frame slices`);
+  if (frame.samplesPerPixel !== 1) throw new RadbridgeError('SERIES_NOT_A_VOLUME', `slice ${index} is ${frame.photometricInterpretation}; volumes are built from grey images`);
   const own = { rows: frame.rows, columns: frame.columns, photometricInterpretation: frame.photometricInterpretation };
   if (shape && (shape.rows !== own.rows || shape.columns !== own.columns)) {
-    throw new RadbridgeError('BAD_REQUEST', `slices do not form one volume: slice ${index} is ${own.columns}x${own.rows}, slice 0 is ${shape.columns}x${shape.rows}`);
+    throw new RadbridgeError('SERIES_NOT_A_VOLUME', `slices do not form one volume: slice ${index} is ${own.columns}x${own.rows}, slice 0 is ${shape.columns}x${shape.rows}`);
   }
   return { samples: frame.samples, shape: shape ?? own };
 }
@@ -103,7 +103,7 @@ async function decodeSlice(file: Uint8Array, index: number, shape: SliceShape | 
 /** The affine and spacing of ordered slices; refuses duplicate positions, which no single voxel grid can hold. */
 function placeVolume(geometry: SliceGeometryReport, first: SliceHeader): Pick<Volume, 'spacing' | 'patientFromVoxel' | 'voxelFromPatient'> {
   const duplicate = geometry.duplicates[0];
-  if (duplicate) throw new RadbridgeError('BAD_REQUEST', `slices do not form one volume: slices ${duplicate.slices.join(' and ')} lie at the same position ${duplicate.positionMm} mm along the normal`);
+  if (duplicate) throw new RadbridgeError('SERIES_NOT_A_VOLUME', `slices do not form one volume: slices ${duplicate.slices.join(' and ')} lie at the same position ${duplicate.positionMm} mm along the normal`);
   const [rowSpacing, columnSpacing] = geometry.pixelSpacing;
   const alongI: Vec3 = [geometry.rowDirection[0] * columnSpacing, geometry.rowDirection[1] * columnSpacing, geometry.rowDirection[2] * columnSpacing];
   const alongJ: Vec3 = [geometry.columnDirection[0] * rowSpacing, geometry.columnDirection[1] * rowSpacing, geometry.columnDirection[2] * rowSpacing];
