@@ -7,6 +7,8 @@ import { decodeNativeFrame, type DecodedFrame } from './native-frame.js';
 import { pixelDescription, text, type JsonDict, type PixelDescription } from './pixel-description.js';
 
 export interface DecodedInstance {
+  /** The data set as dcmjs reads it (DICOM JSON), for the attributes callers need besides pixels. */
+  dataset: JsonDict;
   description: PixelDescription;
   transferSyntaxUid: string;
   frames: DecodedFrame[];
@@ -71,12 +73,12 @@ export async function decodeInstance(file: Uint8Array): Promise<DecodedInstance>
   const description = pixelDescription(dict);
   const values = dict['7FE00010']?.Value;
   if (!values || values.length === 0) throw new RadbridgeError('DICOM_MISSING_ATTRIBUTE', 'the object has no pixel data');
-  if (!ts.encapsulated) return { description, transferSyntaxUid: tsUid, frames: nativeFrames(description, values, ts.littleEndian) };
+  if (!ts.encapsulated) return { dataset: dict, description, transferSyntaxUid: tsUid, frames: nativeFrames(description, values, ts.littleEndian) };
   await loadCodecs();
   const frames = encodedFrames(values.map(bytesOf), description.numberOfFrames).map((encoded) => {
     const { bytes, photometricInterpretation, planarConfiguration } = decompressFrame(description, tsUid, encoded);
     return decodeNativeFrame({ ...description, photometricInterpretation, planarConfiguration }, bytes, true);
   });
-  return { description, transferSyntaxUid: tsUid, frames };
+  return { dataset: dict, description, transferSyntaxUid: tsUid, frames };
 }
 

@@ -1,4 +1,3 @@
-import dcmjs from 'dcmjs';
 import { RadbridgeError } from '../domain/errors.js';
 import { decimals, requiredDecimals } from './decimal-attributes.js';
 import type { JsonDict } from './pixel-description.js';
@@ -11,18 +10,6 @@ export interface SliceHeader {
   rescaleSlope: number;
   /** Rescale Intercept (0028,1052), 0 when absent. */
   rescaleIntercept: number;
-}
-
-const PIXEL_DATA = '7FE00010';
-
-/** Reads the data set of a Part 10 object up to (not including) its pixel data. */
-export function readHeaderDict(file: Uint8Array): JsonDict {
-  try {
-    const buffer = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
-    return dcmjs.data.DicomMessage.readFile(buffer, { untilTag: PIXEL_DATA, includeUntilTagValue: false }).dict;
-  } catch (err) {
-    throw new RadbridgeError('DICOM_MALFORMED', `object cannot be read: ${err instanceof Error ? err.message : String(err)}`);
-  }
 }
 
 /** Image Position/Orientation (Patient), Pixel Spacing and the rescale of one slice. */

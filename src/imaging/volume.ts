@@ -1,7 +1,7 @@
 import { RadbridgeError } from '../domain/errors.js';
 import { decodeInstance } from './decode-instance.js';
 import type { Samples } from './native-frame.js';
-import { readHeaderDict, sliceHeaderFrom, type SliceHeader } from './slice-header.js';
+import { sliceHeaderFrom, type SliceHeader } from './slice-header.js';
 import { orderSlices, type SliceGeometryReport, type Vec3 } from './slice-geometry.js';
 import { affineFromAxes, invertAffine, transformPoint, type Mat4 } from './voxel-affine.js';
 
@@ -88,8 +88,8 @@ function allocateVolume(count: number, shape: SliceShape): Int16Array {
 }
 
 /** Decodes one slice file and checks it is a single grey frame of the volume's shape (the first slice sets it). */
-async function decodeSlice(file: Uint8Array, index: number, shape: SliceShape | undefined): Promise<{ samples: Samples; shape: SliceShape }> {
-  const { frames } = await decodeInstance(file);
+async function decodeSlice(file: Uint8Array, index: number, shape: SliceShape | undefined): Promise<{ samples: Samples; shape: SliceShape; header: SliceHeader }> {
+  const { frames, dataset } = await decodeInstance(file);
   const [frame] = frames;
   if (!frame || frames.length !== 1) throw new RadbridgeError('SERIES_NOT_A_VOLUME', `slice ${index} holds ${frames.length} frames; volumes are built from single-frame slices`);
   if (frame.samplesPerPixel !== 1) throw new RadbridgeError('SERIES_NOT_A_VOLUME', `slice ${index} is ${frame.photometricInterpretation}; volumes are built from grey images`);
@@ -97,7 +97,7 @@ async function decodeSlice(file: Uint8Array, index: number, shape: SliceShape | 
   if (shape && (shape.rows !== own.rows || shape.columns !== own.columns)) {
     throw new RadbridgeError('SERIES_NOT_A_VOLUME', `slices do not form one volume: slice ${index} is ${own.columns}x${own.rows}, slice 0 is ${shape.columns}x${shape.rows}`);
   }
-  return { samples: frame.samples, shape: shape ?? own };
+  return { samples: frame.samples, shape: shape ?? own, header: sliceHeaderFrom(dataset) };
 }
 
 /** The affine and spacing of ordered slices; refuses duplicate positions, which no single voxel grid can hold. */
@@ -125,12 +125,11 @@ export async function buildVolume(source: SliceFileSource): Promise<BuiltVolume>
   for await (const file of source.files) {
     const index = headers.length;
     if (index >= source.count) throw new RadbridgeError('BAD_REQUEST', `the source promised ${source.count} slices and sent more`);
-    const header = sliceHeaderFrom(readHeaderDict(file));
     const slice = await decodeSlice(file, index, shape);
     shape = slice.shape;
     voxels ??= allocateVolume(source.count, shape);
-    writeModalityValues(voxels, index * shape.rows * shape.columns, slice.samples, header);
-    headers.push(header);
+    writeModalityValues(voxels, index * shape.rows * shape.columns, slice.samples, slice.header);
+    headers.push(slice.header);
   }
   if (!shape || !voxels || headers.length !== source.count) throw new RadbridgeError('BAD_REQUEST', `the source promised ${source.count} slices and sent ${headers.length}`);
   const geometry = orderSlices(headers.map((h) => h.geometry));
