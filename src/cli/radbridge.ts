@@ -3,6 +3,8 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import { startHub } from '../hub.js';
 import { sendFiles } from '../adapters/dimse/dimse-scu.js';
 import { collectDicomFiles } from './collect-files.js';
+import { SYNTH_KINDS, isSynthKind, synthStudy } from '../synth/synth-study.js';
+import { COMPRESSIONS, writeStudy, type Compression } from '../synth/write-study.js';
 
 const program = new Command('radbridge').description('Vendor-neutral hub between a PACS and imaging AI');
 
@@ -49,6 +51,39 @@ program
     const body = (await response.json()) as unknown;
     console.log(JSON.stringify(body, null, 2));
     if (!response.ok) process.exitCode = 1;
+  });
+
+program
+  .command('synth')
+  .description('write a deterministic synthetic study (DICOM files and ground-truth.json) into a folder')
+  .argument('<kind>', SYNTH_KINDS.join(' | '))
+  .requiredOption('--out <folder>', 'folder to write the study into')
+  .option('--seed <n>', 'seed: the same seed gives byte-identical files', '1')
+  .option('--matrix <n>', 'image matrix (columns; CT and US are square)', '512')
+  .option('--normal', 'a normal control without findings')
+  .option('--compress <codec>', `lossless compression by DCMTK: ${COMPRESSIONS.join(' | ')}`)
+  .option('--thickness <mm>', 'CT slice thickness and spacing', '5')
+  .option('--frames <n>', 'ultrasound cine frames', '48')
+  .option('--monochrome1', 'radiographs in MONOCHROME1')
+  .action((kind: string, opts: { out: string; seed: string; matrix: string; normal?: boolean; compress?: string; thickness: string; frames: string; monochrome1?: boolean }) => {
+    if (!isSynthKind(kind)) throw new Error(`kind must be one of ${SYNTH_KINDS.join(', ')}; got ${kind}`);
+    const compress = opts.compress;
+    if (compress !== undefined && !(COMPRESSIONS as readonly string[]).includes(compress)) throw new Error(`--compress must be one of ${COMPRESSIONS.join(', ')}`);
+    const int = (name: string, v: string, min: number, max: number): number => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got ${v}`);
+      return n;
+    };
+    const study = synthStudy(kind, {
+      seed: int('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER),
+      matrix: int('matrix', opts.matrix, 32, 2048),
+      normal: opts.normal ?? false,
+      sliceThicknessMm: int('thickness', opts.thickness, 1, 50),
+      frames: int('frames', opts.frames, 1, 1000),
+      monochrome1: opts.monochrome1 ?? false,
+    });
+    const files = writeStudy(study, opts.out, compress as Compression | undefined);
+    console.log(`wrote ${files.length} DICOM file(s) and ground-truth.json to ${opts.out}`);
   });
 
 program.parseAsync().catch((err: unknown) => {

@@ -1,9 +1,10 @@
 import { CT_KINDS, ctStudy, type CtKind } from './ct-study.js';
 import { XR_KINDS, type XrKind } from './radiograph-anatomy.js';
 import { radiographStudy } from './radiograph-study.js';
+import { ultrasoundStudy } from './ultrasound-study.js';
 import type { SynthOptions, SynthStudy } from './synth-object.js';
 
-export const SYNTH_KINDS = [...CT_KINDS, ...XR_KINDS] as const;
+export const SYNTH_KINDS = [...CT_KINDS, ...XR_KINDS, 'us-fast'] as const;
 export type SynthKind = (typeof SYNTH_KINDS)[number];
 
 export function isSynthKind(kind: string): kind is SynthKind {
@@ -14,5 +15,5 @@ export function isSynthKind(kind: string): kind is SynthKind {
 export function synthStudy(kind: SynthKind, o: SynthOptions): SynthStudy {
   if ((CT_KINDS as readonly string[]).includes(kind)) return ctStudy(kind as CtKind, o);
   if ((XR_KINDS as readonly string[]).includes(kind)) return radiographStudy(kind as XrKind, o);
-  throw new Error(`unknown kind ${kind}`);
+  return ultrasoundStudy('us-fast', o);
 }
