@@ -19,6 +19,8 @@ function allocate(d: PixelDescription, count: number): Samples {
   return d.signed ? new Int32Array(count) : new Uint32Array(count);
 }
 
+const hostLittleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /** Reads raw sample i (before masking) from native bytes in the given byte order. */
 function rawReader(d: PixelDescription, bytes: Uint8Array, littleEndian: boolean, bitOffset: number): (i: number) => number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -37,16 +39,8 @@ function rawReader(d: PixelDescription, bytes: Uint8Array, littleEndian: boolean
   }
 }
 
-/**
- * Turns one frame of native pixel data into samples: byte order, Bits Stored and High Bit (masking
- * and sign extension), planar to interleaved, YBR_FULL to RGB. `bitOffset` places 1-bit frames
- * that do not start on a byte boundary.
- */
-export function decodeNativeFrame(d: PixelDescription, bytes: Uint8Array, littleEndian: boolean, bitOffset = 0): DecodedFrame {
-  const needed = d.bitsAllocated === 1 ? Math.ceil((bitOffset + d.rows * d.columns * d.samplesPerPixel) / 8) : nativeFrameBytes(d);
-  if (bytes.length < needed) {
-    throw new RadbridgeError('DICOM_LENGTH_INCONSISTENT', `frame holds ${bytes.length} bytes; ${d.rows}x${d.columns}x${d.samplesPerPixel} samples at ${d.bitsAllocated} bits need ${needed}`);
-  }
+/** Any layout: one sample at a time, through rawReader (1 and 32 bits allocated, planar configuration 1). */
+function generalSamples(d: PixelDescription, bytes: Uint8Array, littleEndian: boolean, bitOffset: number): Samples {
   const pixels = d.rows * d.columns;
   const count = pixels * d.samplesPerPixel;
   const out = allocate(d, count);
@@ -59,7 +53,55 @@ export function decodeNativeFrame(d: PixelDescription, bytes: Uint8Array, little
     const value = Math.floor(read(i) / 2 ** shift) % (mask + 1);
     out[target] = d.signed && value >= signBit ? value - 2 * signBit : value;
   }
-  const frame: DecodedFrame = { rows: d.rows, columns: d.columns, samplesPerPixel: d.samplesPerPixel, photometricInterpretation: d.photometricInterpretation, samples: out };
+  return out;
+}
+
+function swapBytes16(raw: Uint16Array): void {
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i] ?? 0;
+    raw[i] = ((v & 0xff) << 8) | (v >>> 8);
+  }
+}
+
+/**
+ * Keeps bits highBit-bitsStored+1 .. highBit of each sample, sign-extended when `signBit` is set.
+ * Works on the unsigned view of the output: a negative result stored there is its two's complement,
+ * which is what the signed view of the same memory reads back.
+ */
+function maskSamples(raw: Uint8Array | Uint16Array, shift: number, mask: number, signBit: number): void {
+  for (let i = 0; i < raw.length; i++) {
+    raw[i] = ((((raw[i] ?? 0) >>> shift) & mask) ^ signBit) - signBit;
+  }
+}
+
+/** 8 or 16 bits allocated, samples of a pixel side by side: a copy, then whole-array integer operations. */
+function interleavedSamples(d: PixelDescription, bytes: Uint8Array, littleEndian: boolean): Samples {
+  const count = d.rows * d.columns * d.samplesPerPixel;
+  const out = allocate(d, count);
+  const width = d.bitsAllocated / 8;
+  new Uint8Array(out.buffer).set(bytes.subarray(0, count * width));
+  const raw = width === 1 ? new Uint8Array(out.buffer) : new Uint16Array(out.buffer);
+  if (raw instanceof Uint16Array && littleEndian !== hostLittleEndian) swapBytes16(raw);
+  const shift = d.highBit + 1 - d.bitsStored;
+  // With every bit stored, the signed or unsigned view of the copied bytes already holds the values.
+  if (shift === 0 && d.bitsStored === d.bitsAllocated) return out;
+  maskSamples(raw, shift, 2 ** d.bitsStored - 1, d.signed ? 2 ** (d.bitsStored - 1) : 0);
+  return out;
+}
+
+/**
+ * Turns one frame of native pixel data into samples: byte order, Bits Stored and High Bit (masking
+ * and sign extension), planar to interleaved, YBR_FULL to RGB. `bitOffset` places 1-bit frames
+ * that do not start on a byte boundary.
+ */
+export function decodeNativeFrame(d: PixelDescription, bytes: Uint8Array, littleEndian: boolean, bitOffset = 0): DecodedFrame {
+  const needed = d.bitsAllocated === 1 ? Math.ceil((bitOffset + d.rows * d.columns * d.samplesPerPixel) / 8) : nativeFrameBytes(d);
+  if (bytes.length < needed) {
+    throw new RadbridgeError('DICOM_LENGTH_INCONSISTENT', `frame holds ${bytes.length} bytes; ${d.rows}x${d.columns}x${d.samplesPerPixel} samples at ${d.bitsAllocated} bits need ${needed}`);
+  }
+  const interleaved = (d.bitsAllocated === 8 || d.bitsAllocated === 16) && (d.samplesPerPixel === 1 || d.planarConfiguration === 0);
+  const samples = interleaved ? interleavedSamples(d, bytes, littleEndian) : generalSamples(d, bytes, littleEndian, bitOffset);
+  const frame: DecodedFrame = { rows: d.rows, columns: d.columns, samplesPerPixel: d.samplesPerPixel, photometricInterpretation: d.photometricInterpretation, samples };
   return d.photometricInterpretation === 'YBR_FULL' ? ybrFullToRgb(frame) : frame;
 }
 
