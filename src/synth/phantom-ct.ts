@@ -54,6 +54,8 @@ export const HU = {
   bloodPool: 45,
   bloodPoolContrast: 180,
   urine: 8,
+  /** Below the diaphragm the space between organs is fat and bowel, so free fluid stands out. */
+  abdominalFiller: -80,
 } as const;
 
 const ellipsoid = (centre: Vec3, radii: Vec3): Ellipsoid => ({ centre, radii });
@@ -72,6 +74,7 @@ export const ANATOMY = {
   heart: ellipsoid([0, -25, -470], [30, 40, 50]),
   liver: ellipsoid([-75, -10, -640], [65, 65, 70]),
   bladder: ellipsoid([0, -30, -900], [45, 35, 35]),
+  diaphragmZ: -560,
 };
 
 /** A region that replaces whatever anatomy is there with its own HU. */
@@ -109,7 +112,7 @@ function torsoHu(o: PhantomOptions, x: number, y: number, z: number): number {
   if (insideEllipsoid(ANATOMY.heart, x, y, z)) return o.contrast ? HU.bloodPoolContrast : HU.bloodPool;
   if (insideEllipsoid(ANATOMY.liver, x, y, z)) return o.contrast ? HU.liverContrast : HU.liver;
   if (insideEllipsoid(ANATOMY.bladder, x, y, z)) return HU.urine;
-  return HU.softTissue;
+  return z < ANATOMY.diaphragmZ ? HU.abdominalFiller : HU.softTissue;
 }
 
 /** The phantom's HU at a point, and the index of the finding that claims it (-1: none). */
