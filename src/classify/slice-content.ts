@@ -36,19 +36,27 @@ const LUNG_FRACTION_CHEST = 0.1;
 const BONE_FRACTION_SKULL = 0.12;
 const BONE_FRACTION_PELVIS = 0.06;
 const HEAD_MAX_AREA_CM2 = 350;
+/** The pelvis starts well below the lung bases; the lower ribs just below them are abdomen. */
+const PELVIS_MIN_MM_BELOW_LUNGS = 150;
 
-/** The region one slice shows, given whether lungs appear above or below it in the series. */
-function sliceRegion(s: SliceContent, lungsBelow: boolean, lungsAbove: boolean): BodyRegion {
+/**
+ * The region one slice shows. `belowLungsMm` is how far the slice lies below the lowest lung
+ * slice (negative above the lungs, undefined when the series shows no lungs).
+ */
+function sliceRegion(s: SliceContent, belowLungsMm: number | undefined, aboveLungs: boolean): BodyRegion {
   if (s.lungFraction >= LUNG_FRACTION_CHEST) return 'chest';
-  if (lungsBelow || (!lungsAbove && s.bodyAreaCm2 < HEAD_MAX_AREA_CM2)) {
+  if (s.bodyAreaCm2 < HEAD_MAX_AREA_CM2 && (aboveLungs || belowLungsMm === undefined)) {
     return s.boneFraction >= BONE_FRACTION_SKULL ? 'head' : 'cervical-spine';
   }
-  return s.boneFraction >= BONE_FRACTION_PELVIS ? 'pelvis' : 'abdomen';
+  if (aboveLungs) return 'chest';
+  const pelvisPossible = belowLungsMm === undefined || belowLungsMm >= PELVIS_MIN_MM_BELOW_LUNGS;
+  return pelvisPossible && s.boneFraction >= BONE_FRACTION_PELVIS ? 'pelvis' : 'abdomen';
 }
 
 /**
  * Splits a CT series into regions from its slices' content: lungs mark the chest, a bone ring over
- * a small cross-section the head, wide bone below the lungs the pelvis. Slices are given in any order.
+ * a small cross-section the head (a small one without it the neck), wide bone well below the lungs
+ * the pelvis. Slices are given in any order.
  */
 export function regionsFromContent(slices: SliceContent[]): RegionSegment[] {
   const sorted = [...slices].sort((a, b) => b.z - a.z);
@@ -57,7 +65,7 @@ export function regionsFromContent(slices: SliceContent[]): RegionSegment[] {
   const lungBottom = lungZ.length > 0 ? Math.min(...lungZ) : undefined;
   const segments: RegionSegment[] = [];
   for (const s of sorted) {
-    const region = sliceRegion(s, lungTop !== undefined && s.z > lungTop, lungBottom !== undefined && s.z < lungBottom);
+    const region = sliceRegion(s, lungBottom === undefined ? undefined : lungBottom - s.z, lungTop !== undefined && s.z > lungTop);
     const last = segments[segments.length - 1];
     if (last?.region === region) {
       last.zTo = s.z;

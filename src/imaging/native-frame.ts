@@ -102,7 +102,9 @@ export function decodeNativeFrame(d: PixelDescription, bytes: Uint8Array, little
   const interleaved = (d.bitsAllocated === 8 || d.bitsAllocated === 16) && (d.samplesPerPixel === 1 || d.planarConfiguration === 0);
   const samples = interleaved ? interleavedSamples(d, bytes, littleEndian) : generalSamples(d, bytes, littleEndian, bitOffset);
   const frame: DecodedFrame = { rows: d.rows, columns: d.columns, samplesPerPixel: d.samplesPerPixel, photometricInterpretation: d.photometricInterpretation, samples };
-  return d.photometricInterpretation === 'YBR_FULL' ? ybrFullToRgb(frame) : frame;
+  if (d.photometricInterpretation !== 'YBR_FULL') return frame;
+  if (d.bitsAllocated !== 8) throw new RadbridgeError('TRANSFER_SYNTAX_NOT_SUPPORTED', `YBR_FULL with ${d.bitsAllocated}-bit samples cannot be decoded yet`);
+  return ybrFullToRgb(frame);
 }
 
 /** PS3.3 C.7.6.3.1.2: YBR_FULL to RGB, for 8-bit samples. */
