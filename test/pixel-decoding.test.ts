@@ -105,6 +105,26 @@ describe('pixel decoding', { skip: missingTools('dcmconv', 'dcmcjpeg', 'dcmdjpeg
     }
   });
 
+  for (const photometric of ['YBR_FULL', 'YBR_FULL_422'] as const) {
+    it(`native ${photometric} is turned into the same RGB as DCMTK's dcm2pnm`, async () => {
+      // The RGB ramp's bytes read as Y Cb Cr; for 4:2:2 each pixel pair keeps both Y and the first pixel's Cb Cr.
+      const pairs = Array.from({ length: (size * size) / 2 }, (_v, k) => [0, 3, 1, 2].map((o) => rgbValues[k * 6 + o] ?? 0));
+      const stored = photometric === 'YBR_FULL' ? rgbValues : pairs.flat();
+      const source = image(`ybr-${photometric}`, { ...rgb(0), PhotometricInterpretation: photometric, PixelData: [Uint8Array.from(stored).buffer] });
+      const [ours] = await samplesOf(source);
+      const ppm = path.join(dir, `${photometric}.ppm`);
+      const r = await run('dcm2pnm', ['--write-raw-pnm', source, ppm]);
+      assert.equal(r.code, 0, r.stderr);
+      const raw = readFileSync(ppm);
+      const theirs = raw.subarray(raw.length - size * size * 3);
+      assert.ok(ours);
+      assert.equal(ours.length, theirs.length);
+      const worst = Math.max(...ours.map((v, i) => Math.abs(v - (theirs[i] ?? 0))));
+      // DCMTK converts with fixed-point arithmetic: rounding differs by a level or two.
+      assert.ok(worst <= 2, `largest difference from DCMTK ${worst}`);
+    });
+  }
+
   it('MONOCHROME1 keeps its values and says so', async () => {
     const values = Array.from({ length: size * size }, (_v, i) => i % 256);
     const source = image('mono1', { PhotometricInterpretation: 'MONOCHROME1', BitsAllocated: 8, BitsStored: 8, HighBit: 7, PixelData: [Uint8Array.from(values).buffer] });

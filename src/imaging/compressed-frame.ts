@@ -65,11 +65,12 @@ export function decompressFrame(
   } catch (err) {
     throw new RadbridgeError('DICOM_MALFORMED', `frame cannot be decompressed: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const expected = nativeFrameBytes(d);
+  const photometricInterpretation = decodedPhotometric(d);
+  const expected = nativeFrameBytes({ ...d, photometricInterpretation });
   if (!bytes || bytes.length !== expected) {
     throw new RadbridgeError('DICOM_LENGTH_INCONSISTENT', `decompressed frame holds ${bytes?.length ?? 0} bytes; the pixel description needs ${expected}`);
   }
   // The RLE decoder lays samples out as the data set declares; the JPEG family interleaves them.
   const planarConfiguration = transferSyntaxUid === RLE_LOSSLESS ? d.planarConfiguration : 0;
-  return { bytes, photometricInterpretation: decodedPhotometric(d), planarConfiguration };
+  return { bytes, photometricInterpretation, planarConfiguration };
 }

@@ -4,7 +4,7 @@ import { encapsulatedFrames } from '../dicom/pixel-frames.js';
 import { transferSyntax } from '../dicom/transfer-syntaxes.js';
 import { decompressFrame, loadCodecs } from './compressed-frame.js';
 import { decodeNativeFrame, type DecodedFrame } from './native-frame.js';
-import { pixelDescription, text, type JsonDict, type PixelDescription } from './pixel-description.js';
+import { pixelDescription, storedSamplesPerPixel, text, type JsonDict, type PixelDescription } from './pixel-description.js';
 
 export interface DecodedInstance {
   /** The data set as dcmjs reads it (DICOM JSON), for the attributes callers need besides pixels. */
@@ -23,7 +23,7 @@ function bytesOf(value: unknown): Uint8Array {
 /** Native pixel data: frames follow each other at a fixed size (in bits, for 1-bit data). */
 function nativeFrames(d: PixelDescription, values: unknown[], littleEndian: boolean): DecodedFrame[] {
   const all = values.length === 1 ? bytesOf(values[0]) : Buffer.concat(values.map((v) => bytesOf(v)));
-  const frameBits = d.rows * d.columns * d.samplesPerPixel * d.bitsAllocated;
+  const frameBits = d.rows * d.columns * storedSamplesPerPixel(d) * d.bitsAllocated;
   const needed = Math.ceil((frameBits * d.numberOfFrames) / 8);
   if (all.length < needed) {
     throw new RadbridgeError('DICOM_LENGTH_INCONSISTENT', `pixel data holds ${all.length} bytes; ${d.numberOfFrames} frame(s) of ${d.rows}x${d.columns}x${d.samplesPerPixel} at ${d.bitsAllocated} bits need ${needed}`);

@@ -95,6 +95,7 @@ function interleavedSamples(d: PixelDescription, bytes: Uint8Array, littleEndian
  * that do not start on a byte boundary.
  */
 export function decodeNativeFrame(d: PixelDescription, bytes: Uint8Array, littleEndian: boolean, bitOffset = 0): DecodedFrame {
+  if (d.photometricInterpretation === 'YBR_FULL_422') return decodeYbrFull422(d, bytes);
   const needed = d.bitsAllocated === 1 ? Math.ceil((bitOffset + d.rows * d.columns * d.samplesPerPixel) / 8) : nativeFrameBytes(d);
   if (bytes.length < needed) {
     throw new RadbridgeError('DICOM_LENGTH_INCONSISTENT', `frame holds ${bytes.length} bytes; ${d.rows}x${d.columns}x${d.samplesPerPixel} samples at ${d.bitsAllocated} bits need ${needed}`);
@@ -105,6 +106,23 @@ export function decodeNativeFrame(d: PixelDescription, bytes: Uint8Array, little
   if (d.photometricInterpretation !== 'YBR_FULL') return frame;
   if (d.bitsAllocated !== 8) throw new RadbridgeError('TRANSFER_SYNTAX_NOT_SUPPORTED', `YBR_FULL with ${d.bitsAllocated}-bit samples cannot be decoded yet`);
   return ybrFullToRgb(frame);
+}
+
+/** PS3.3 C.7.6.3.1.2: YBR_FULL_422 stores Y1 Y2 Cb Cr for each pair of pixels on a row; 8-bit only. */
+function decodeYbrFull422(d: PixelDescription, bytes: Uint8Array): DecodedFrame {
+  if (d.bitsAllocated !== 8 || d.columns % 2 !== 0) {
+    throw new RadbridgeError('TRANSFER_SYNTAX_NOT_SUPPORTED', `YBR_FULL_422 needs 8-bit samples and an even number of columns, not ${d.bitsAllocated} bits and ${d.columns} columns`);
+  }
+  const pixels = d.rows * d.columns;
+  if (bytes.length < pixels * 2) {
+    throw new RadbridgeError('DICOM_LENGTH_INCONSISTENT', `frame holds ${bytes.length} bytes; ${d.rows}x${d.columns} YBR_FULL_422 pixels need ${pixels * 2}`);
+  }
+  const samples = new Uint8Array(pixels * 3);
+  for (let pair = 0; pair < pixels / 2; pair++) {
+    const [y1 = 0, y2 = 0, cb = 0, cr = 0] = bytes.subarray(pair * 4, pair * 4 + 4);
+    samples.set([y1, cb, cr, y2, cb, cr], pair * 6);
+  }
+  return ybrFullToRgb({ rows: d.rows, columns: d.columns, samplesPerPixel: 3, photometricInterpretation: 'YBR_FULL', samples });
 }
 
 /** PS3.3 C.7.6.3.1.2: YBR_FULL to RGB, for 8-bit samples. */

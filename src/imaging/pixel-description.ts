@@ -73,7 +73,12 @@ export function pixelDescription(dict: JsonDict): PixelDescription {
   };
 }
 
+/** Samples stored per pixel in native pixel data: YBR_FULL_422 stores one Cb and one Cr per pair of pixels. */
+export function storedSamplesPerPixel(d: PixelDescription): number {
+  return d.photometricInterpretation === 'YBR_FULL_422' ? 2 : d.samplesPerPixel;
+}
+
 /** Bytes of one frame as native pixel data (1-bit frames are packed and may share a byte). */
 export function nativeFrameBytes(d: PixelDescription): number {
-  return Math.ceil((d.rows * d.columns * d.samplesPerPixel * d.bitsAllocated) / 8);
+  return Math.ceil((d.rows * d.columns * storedSamplesPerPixel(d) * d.bitsAllocated) / 8);
 }
