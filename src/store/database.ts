@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDefinitionBuilder, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDefinitionBuilder, type SelectQueryBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/schema.js';
 import type { DB } from './schema.js';
@@ -21,6 +21,11 @@ export interface Database {
   appendOnlySql: (table: string) => string[];
   /** Serialises writers of the audit chain inside a transaction. */
   lockAuditChain: (trx: Transaction<DB>) => Promise<void>;
+  /**
+   * Makes the sub-select of a claiming UPDATE skip rows other workers have locked: PostgreSQL adds
+   * FOR UPDATE SKIP LOCKED; SQLite has one writer at a time, so its UPDATE is atomic as it is.
+   */
+  skipLocked: <O>(query: SelectQueryBuilder<DB, 'jobs', O>) => SelectQueryBuilder<DB, 'jobs', O>;
   close: () => Promise<void>;
 }
 
@@ -70,6 +75,7 @@ export async function openDatabase(config: Config['database'], dataDir: string):
         `CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
       ],
       lockAuditChain: async () => {},
+      skipLocked: (query) => query,
       close: () => db.destroy(),
     };
   }
@@ -96,6 +102,7 @@ export async function openDatabase(config: Config['database'], dataDir: string):
     lockAuditChain: async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(7301)`.execute(trx);
     },
+    skipLocked: (query) => query.forUpdate().skipLocked(),
     close: () => db.destroy(),
   };
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, JobsTable } from './schema.js';
 
@@ -6,6 +7,8 @@ export interface JobPayloads {
   'series.complete': { seriesUid: string; studyUid: string; generation: number; amendment: boolean; instanceCount: number };
   'study.complete': { studyUid: string; generation: number; amendment: boolean; seriesCount: number; instanceCount: number };
   'study.pull': { studyUid: string; requestedBy: string; reason?: string };
+  /** Does nothing but what the registered handler does: engine tests, the jobs bench, health probes. */
+  'job.probe': { label: string };
 }
 
 export type JobKind = keyof JobPayloads;
@@ -17,6 +20,21 @@ export interface Job<K extends JobKind = JobKind> {
   attempts: number;
 }
 
+export interface EnqueueOptions {
+  /** Tries, the first included, before a transient failure dead-letters the job. Default 5. */
+  maxAttempts?: number;
+  /** Dead-letter the job instead of running it after this time. */
+  deadlineAt?: number;
+  /** Not before this time. Default now. */
+  runAfter?: number;
+}
+
+/**
+ * Emits 'enqueued' when this process queues a job, so job engines in the process wake at once
+ * instead of at their next poll (workers in other processes find it by polling).
+ */
+export const jobSignals = new EventEmitter();
+
 /** Adds a job unless one with the same idempotency key exists. */
 export async function enqueueJob<K extends JobKind>(
   db: Kysely<DB> | Transaction<DB>,
@@ -24,7 +42,13 @@ export async function enqueueJob<K extends JobKind>(
   payload: JobPayloads[K],
   idempotencyKey: string,
   now: number,
+  options: EnqueueOptions = {},
 ): Promise<void> {
+  await insertJob(db, kind, payload, idempotencyKey, now, options);
+  jobSignals.emit('enqueued');
+}
+
+async function insertJob(db: Kysely<DB> | Transaction<DB>, kind: string, payload: unknown, idempotencyKey: string, now: number, options: EnqueueOptions): Promise<void> {
   await db
     .insertInto('jobs')
     .values({
@@ -34,9 +58,11 @@ export async function enqueueJob<K extends JobKind>(
       status: 'pending',
       attempts: 0,
       last_error: null,
-      run_after: now,
+      run_after: options.runAfter ?? now,
       created_at: now,
       updated_at: now,
+      max_attempts: options.maxAttempts ?? 5,
+      deadline_at: options.deadlineAt ?? null,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();

@@ -135,11 +135,35 @@ function initial(database: Database): Migration {
   };
 }
 
+/**
+ * Leases, deadlines, attempt limits and dead letters for the job engine, and the effects table that
+ * makes a job's effect happen once; rows of 0001 stay valid.
+ */
+const jobEngine: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('jobs').addColumn('lease_owner', 'text').execute();
+    await db.schema.alterTable('jobs').addColumn('lease_until', 'bigint').execute();
+    await db.schema.alterTable('jobs').addColumn('deadline_at', 'bigint').execute();
+    await db.schema.alterTable('jobs').addColumn('max_attempts', 'integer', (c) => c.notNull().defaultTo(5)).execute();
+    await db.schema.alterTable('jobs').addColumn('started_at', 'bigint').execute();
+    await db.schema.alterTable('jobs').addColumn('dead_lettered_at', 'bigint').execute();
+    // A job left running by a worker of 0001 has no lease: it is claimable again at once.
+    await sql`UPDATE jobs SET lease_until = 0 WHERE status = 'running'`.execute(db);
+    await db.schema.createIndex('jobs_leases').on('jobs').columns(['status', 'lease_until']).execute();
+    await db.schema
+      .createTable('job_effects')
+      .addColumn('idempotency_key', 'text', (c) => c.primaryKey())
+      .addColumn('effect', 'text', (c) => c.notNull())
+      .addColumn('recorded_at', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+};
+
 export async function migrate(database: Database): Promise<void> {
   const migrator = new Migrator({
     db: database.db,
     ...(database.schema ? { migrationTableSchema: database.schema } : {}),
-    provider: { getMigrations: () => Promise.resolve({ '0001-initial': initial(database) }) },
+    provider: { getMigrations: () => Promise.resolve({ '0001-initial': initial(database), '0002-job-engine': jobEngine }) },
   });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error('index migration failed', { cause: error });

@@ -99,12 +99,30 @@ export interface JobsTable {
   kind: string;
   payload: string;
   idempotency_key: string;
+  /** 'failed' is the dead-letter list: the job ended for good, `last_error` says why. */
   status: 'pending' | 'running' | 'done' | 'failed';
   attempts: number;
   last_error: string | null;
   run_after: number;
   created_at: number;
   updated_at: number;
+  /** The worker holding the job while it runs, and until when; an expired lease is claimable again. */
+  lease_owner: Generated<string | null>;
+  lease_until: Generated<number | null>;
+  /** The job is dead-lettered instead of run after this time; null: no deadline. */
+  deadline_at: Generated<number | null>;
+  /** Tries, the first included, before a transient failure dead-letters the job. */
+  max_attempts: Generated<number>;
+  /** When the last attempt started. */
+  started_at: Generated<number | null>;
+  dead_lettered_at: Generated<number | null>;
+}
+
+/** One row per effect a job made: the unique key makes a retried job's effect happen once. */
+export interface JobEffectsTable {
+  idempotency_key: string;
+  effect: string;
+  recorded_at: number;
 }
 
 export interface AuditLogTable {
@@ -129,5 +147,6 @@ export interface DB {
   instances: InstancesTable;
   instance_versions: InstanceVersionsTable;
   jobs: JobsTable;
+  job_effects: JobEffectsTable;
   audit_log: AuditLogTable;
 }
