@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from './config/schema.js';
 import { registerHealthRoutes } from './adapters/http/health-routes.js';
+import { registerJobRoutes } from './adapters/http/job-routes.js';
 import { registerPullRoutes } from './adapters/http/pull-routes.js';
 import { registerQidoRs } from './adapters/http/qido-rs.js';
 import { registerStowRs } from './adapters/http/stow-rs.js';
@@ -49,6 +50,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   registerQidoRs(http, ingest);
   registerWadoRs(http, ingest);
   registerPullRoutes(http, ingest);
+  registerJobRoutes(http, { database, now });
   return {
     config,
     log,

@@ -3,7 +3,8 @@ import { startDimseScp } from './adapters/dimse/dimse-scp.js';
 import { buildApp, type App, type AppDeps } from './app.js';
 import type { Config } from './config/schema.js';
 import { startCompletionSweeper } from './ingest/completion-sweeper.js';
-import { startPullWorker } from './ingest/study-pull.js';
+import { studyPullHandler } from './ingest/study-pull.js';
+import { startJobEngine, type JobEngine } from './jobs/job-engine.js';
 
 export interface RunningHub {
   app: App;
@@ -20,7 +21,7 @@ export async function startHub(config: Config, deps: AppDeps = {}): Promise<Runn
   const dimse = await startDimseScp(app.ingest);
   await app.http.listen({ host: config.http.host, port: config.http.port });
   const sweeper = startCompletionSweeper(app.ingest);
-  const puller = config.pull.dicomwebUrl ? startPullWorker(app.ingest) : undefined;
+  const jobs = startJobs(app);
   const httpPort = (app.http.server.address() as AddressInfo).port;
   app.log.info({ httpPort, dicomPort: dimse.port, dataDir: config.dataDir, database: app.database.dialect }, 'hub started');
   return {
@@ -29,10 +30,21 @@ export async function startHub(config: Config, deps: AppDeps = {}): Promise<Runn
     dicomPort: dimse.port,
     sweep: sweeper.sweep,
     stop: async () => {
-      await puller?.stop();
+      await jobs?.stop();
       await sweeper.stop();
       await dimse.close();
       await app.close();
     },
   };
+}
+
+/** The hub's job engine, running the handler of every kind a stage has; none with jobs.concurrency 0. */
+function startJobs(app: App): JobEngine | undefined {
+  const { jobs } = app.config;
+  if (jobs.concurrency === 0) return undefined;
+  return startJobEngine(
+    { database: app.database, log: app.log, now: app.ingest.now, registry: app.registry },
+    { 'study.pull': studyPullHandler(app.ingest) },
+    { concurrency: jobs.concurrency, leaseMs: jobs.leaseMs, pollIntervalMs: jobs.pollIntervalMs, backoff: { baseMs: jobs.backoffBaseMs, maxMs: jobs.backoffMaxMs } },
+  );
 }

@@ -74,7 +74,7 @@ describe('pull mode: WADO-RS retrieval from Orthanc', { skip }, () => {
   });
 
   it('pulls a notified study: every instance indexed, pixel data unchanged, audited as received via pull', async () => {
-    const hub = await startHub({ pull: { dicomwebUrl: orthanc.dicomwebUrl, pollIntervalMs: 50 } });
+    const hub = await startHub({ pull: { dicomwebUrl: orthanc.dicomwebUrl }, jobs: { pollIntervalMs: 50 } });
     const job = await pulledJob(hub, series.studyUid);
     assert.deepEqual({ kind: job.kind, status: job.status, attempts: job.attempts, last_error: job.last_error }, { kind: 'study.pull', status: 'done', attempts: 1, last_error: null });
     assert.equal(job.payload.studyUid, series.studyUid);
@@ -111,7 +111,7 @@ describe('pull mode: WADO-RS retrieval from Orthanc', { skip }, () => {
   });
 
   it('joins repeated notifications to the pull that has not started yet', async () => {
-    const hub = await startHub({ pull: { dicomwebUrl: orthanc.dicomwebUrl, pollIntervalMs: 600_000 } });
+    const hub = await startHub({ pull: { dicomwebUrl: orthanc.dicomwebUrl }, jobs: { concurrency: 0 } });
     const first = await notify(hub, series.studyUid, { reason: 'CT finished' });
     const second = await notify(hub, series.studyUid);
     assert.equal(first.status, 202);
@@ -125,7 +125,7 @@ describe('pull mode: WADO-RS retrieval from Orthanc', { skip }, () => {
   });
 
   it('fails a study the PACS does not hold at once, naming not-found', async () => {
-    const hub = await startHub({ pull: { dicomwebUrl: orthanc.dicomwebUrl, pollIntervalMs: 50 } });
+    const hub = await startHub({ pull: { dicomwebUrl: orthanc.dicomwebUrl }, jobs: { pollIntervalMs: 50 } });
     const job = await pulledJob(hub, uidFrom('never sent to orthanc'));
     assert.equal(job.status, 'failed');
     assert.equal(job.attempts, 1, 'not found is permanent: no retry');
@@ -134,7 +134,7 @@ describe('pull mode: WADO-RS retrieval from Orthanc', { skip }, () => {
 
   it('fails after retries when nothing listens at the PACS URL', async () => {
     const port = await freePort();
-    const hub = await startHub({ pull: { dicomwebUrl: `http://127.0.0.1:${port}/dicom-web`, pollIntervalMs: 20 } });
+    const hub = await startHub({ pull: { dicomwebUrl: `http://127.0.0.1:${port}/dicom-web` }, jobs: { pollIntervalMs: 20, backoffBaseMs: 20 } });
     const job = await pulledJob(hub, series.studyUid);
     assert.equal(job.status, 'failed');
     assert.equal(job.attempts, 3);
@@ -142,7 +142,7 @@ describe('pull mode: WADO-RS retrieval from Orthanc', { skip }, () => {
   });
 
   it('fails the job, naming the refusals, when the hub refuses the instances', async () => {
-    const hub = await startHub({ pull: { dicomwebUrl: orthanc.dicomwebUrl, pollIntervalMs: 50 }, limits: { maxRows: 32 } });
+    const hub = await startHub({ pull: { dicomwebUrl: orthanc.dicomwebUrl }, jobs: { pollIntervalMs: 50 }, limits: { maxRows: 32 } });
     const job = await pulledJob(hub, series.studyUid);
     assert.equal(job.status, 'failed');
     assert.equal(job.last_error, `the hub refused ${series.files.length} instance(s) of the study (DICOM_LIMIT_EXCEEDED x${series.files.length}); stored 0, duplicates 0`);
@@ -151,7 +151,7 @@ describe('pull mode: WADO-RS retrieval from Orthanc', { skip }, () => {
   });
 
   it('answers 400 for a malformed UID or body and 404 for an unknown job', async () => {
-    const hub = await startHub({ pull: { dicomwebUrl: orthanc.dicomwebUrl, pollIntervalMs: 50 } });
+    const hub = await startHub({ pull: { dicomwebUrl: orthanc.dicomwebUrl }, jobs: { pollIntervalMs: 50 } });
     for (const uid of ['abc', '1..2', '1.2.', `1.${'2'.repeat(63)}`]) {
       const r = await notify(hub, uid);
       assert.equal(r.status, 400, uid);

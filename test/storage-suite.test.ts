@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { verifyAuditChain } from '../src/store/audit-log.js';
-import { claimJob, enqueueJob, listJobs } from '../src/store/job-queue.js';
+import { claimNextJob } from '../src/store/job-leases.js';
+import { enqueueJob, listJobs } from '../src/store/job-queue.js';
 import { element, part10, pixels, rawObject } from './support/raw-dicom.js';
 import { failureReasons, stow } from './support/stow-client.js';
 import { writeCtSeries } from './support/synthetic-ct.js';
@@ -87,10 +88,12 @@ for (const [name, database] of databases) {
 
     it('hands a job to one claimer only and enqueues a key once', async () => {
       const now = Date.now();
-      await enqueueJob(hub.app.database.db, 'study.pull', { studyUid: '1.2.3', requestedBy: 'test' }, `claim-${name}`, now);
-      await enqueueJob(hub.app.database.db, 'study.pull', { studyUid: '1.2.3', requestedBy: 'test' }, `claim-${name}`, now);
-      const claims = await Promise.all([1, 2, 3].map(() => claimJob(hub.app.database.db, 'study.pull', now)));
+      await enqueueJob(hub.app.database.db, 'job.probe', { label: 'claim' }, `claim-${name}`, now);
+      await enqueueJob(hub.app.database.db, 'job.probe', { label: 'claim' }, `claim-${name}`, now);
+      const claims = await Promise.all([1, 2, 3].map((n) => claimNextJob(hub.app.database, ['job.probe'], `claimer-${n}`, now, now + 60_000)));
       assert.equal(claims.filter((c) => c !== undefined).length, 1);
+      const held = await hub.app.database.db.selectFrom('jobs').select(['status', 'attempts', 'lease_owner']).where('idempotency_key', '=', `claim-${name}`).executeTakeFirstOrThrow();
+      assert.deepEqual({ ...held, lease_owner: held.lease_owner?.startsWith('claimer-') }, { status: 'running', attempts: 1, lease_owner: true });
     });
 
     it('keeps everything across a restart', async () => {

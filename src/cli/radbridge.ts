@@ -53,6 +53,36 @@ program
     if (!response.ok) process.exitCode = 1;
   });
 
+const jobs = program.command('jobs').description("a running hub's jobs: the dead-letter list and manual retries");
+
+jobs
+  .command('list')
+  .description('list jobs, newest first, with the reason each failed job was dead-lettered')
+  .option('--status <status>', 'pending | running | done | failed (the dead-letter list)')
+  .option('--kind <kind>', 'only jobs of this kind, such as study.pull')
+  .option('--limit <n>', 'at most this many jobs', '100')
+  .option('--url <url>', 'hub HTTP base URL', 'http://127.0.0.1:8080')
+  .action(async (opts: { status?: string; kind?: string; limit: string; url: string }) => {
+    const query = new URLSearchParams({ limit: opts.limit, ...(opts.status ? { status: opts.status } : {}), ...(opts.kind ? { kind: opts.kind } : {}) });
+    const body = await callHub(`${opts.url}/api/jobs?${query}`, { method: 'GET' });
+    if (body) for (const line of jobLines(body)) console.log(line);
+  });
+
+jobs
+  .command('retry')
+  .description('queue a dead-lettered job again (attempts reset, deadline lifted)')
+  .argument('<id>', 'job id')
+  .option('--reason <text>', 'why, for the audit log')
+  .option('--url <url>', 'hub HTTP base URL', 'http://127.0.0.1:8080')
+  .action(async (id: string, opts: { reason?: string; url: string }) => {
+    const body = await callHub(`${opts.url}/api/jobs/${encodeURIComponent(id)}/retry`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(opts.reason !== undefined ? { reason: opts.reason } : {}),
+    });
+    if (body) console.log(`job ${id} queued again`);
+  });
+
 program
   .command('synth')
   .description('write a deterministic synthetic study (DICOM files and ground-truth.json) into a folder')
@@ -85,6 +115,23 @@ program
     const files = writeStudy(study, opts.out, compress as Compression | undefined);
     console.log(`wrote ${files.length} DICOM file(s) and ground-truth.json to ${opts.out}`);
   });
+
+/** The hub's JSON answer, or undefined after printing its error and setting the exit code. */
+async function callHub(url: string, init: RequestInit): Promise<unknown> {
+  const response = await fetch(url, init);
+  const body = (await response.json()) as unknown;
+  if (response.ok) return body;
+  const { error, message } = body as { error?: string; message?: string };
+  console.error(`${error ?? response.status}: ${message ?? JSON.stringify(body)}`);
+  process.exitCode = 1;
+  return undefined;
+}
+
+function jobLines(body: unknown): string[] {
+  const { jobs: rows } = body as { jobs: Array<{ id: number; kind: string; status: string; attempts: number; max_attempts: number; last_error: string | null }> };
+  if (rows.length === 0) return ['no jobs'];
+  return rows.map((j) => [j.id, j.kind, j.status, `${j.attempts}/${j.max_attempts}`, j.last_error ?? ''].join('\t'));
+}
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);

@@ -77,7 +77,18 @@ export const configSchema = z.strictObject({
     .strictObject({
       dicomwebUrl: z.string().url().optional(),
       timeoutMs: ms.default(300_000),
-      pollIntervalMs: ms.default(500),
+      /** Tries per pull, the first included, when failures are transient. */
+      maxAttempts: z.coerce.number().int().min(1).max(100).default(3),
+    })
+    .prefault({}),
+  jobs: z
+    .strictObject({
+      /** Jobs this hub runs at once; 0: it runs none (other hubs on the same PostgreSQL do). */
+      concurrency: z.coerce.number().int().min(0).max(256).default(4),
+      leaseMs: ms.default(30_000),
+      pollIntervalMs: ms.default(250),
+      backoffBaseMs: ms.default(1_000),
+      backoffMaxMs: ms.default(300_000),
     })
     .prefault({}),
   log: z

@@ -24,6 +24,7 @@ export const errorCatalogue = {
   NOT_ACCEPTABLE: { dimseStatus: 0xc000, httpStatus: 406, summary: 'no acceptable representation can be returned' },
   NOT_FOUND: { dimseStatus: 0xc000, httpStatus: 404, summary: 'nothing matches' },
   UPSTREAM_FAILURE: { dimseStatus: 0x0110, httpStatus: 502, summary: 'a remote DICOM peer failed' },
+  JOB_NOT_DEAD_LETTERED: { dimseStatus: 0xc000, httpStatus: 409, summary: 'only a dead-lettered job (status failed) can be retried' },
   PULL_NOT_CONFIGURED: { dimseStatus: 0xc000, httpStatus: 503, summary: 'pull mode is off: no pull.dicomwebUrl is configured' },
 } as const;
 

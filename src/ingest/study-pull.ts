@@ -1,23 +1,16 @@
 import { RadbridgeError, asRadbridgeError } from '../domain/errors.js';
 import { readMultipartRelated } from '../dicomweb/multipart-related.js';
 import { RetrieveError, retrieveFailure, retrieveStudy } from '../dicomweb/wado-rs-client.js';
-import { claimJob, enqueueCoalescedJob, finishJob, retryJobLater, type Job } from '../store/job-queue.js';
+import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
+import { enqueueCoalescedJob } from '../store/job-queue.js';
 import type { IngestDeps, Sender } from './ingest-deps.js';
 import { ensureStorageSpace } from './receive-object.js';
-import { runPeriodically } from './periodic-task.js';
 import { receivePart, type PartOutcome } from './receive-part.js';
 
 export interface PullRequest {
   studyUid: string;
   requestedBy: string;
   reason?: string | undefined;
-}
-
-export interface PullWorkerOptions {
-  /** Tries per job, the first included, when failures are transient. Default 3. */
-  maxAttempts?: number;
-  /** Wait before the first retry, doubled for each later one. Default 4 x pull.pollIntervalMs. */
-  retryDelayMs?: number;
 }
 
 interface PullTally {
@@ -37,69 +30,42 @@ export async function requestStudyPull(deps: IngestDeps, request: PullRequest): 
     throw new RadbridgeError('PULL_NOT_CONFIGURED', 'pull mode is off: set pull.dicomwebUrl to the DICOMweb base URL of the PACS');
   }
   const payload = { studyUid: request.studyUid, requestedBy: request.requestedBy, ...(request.reason !== undefined ? { reason: request.reason } : {}) };
-  return enqueueCoalescedJob(deps.database.db, 'study.pull', payload, `study.pull/${request.studyUid}`, deps.now());
+  return enqueueCoalescedJob(deps.database.db, 'study.pull', payload, `study.pull/${request.studyUid}`, deps.now(), { maxAttempts: deps.config.pull.maxAttempts });
 }
 
-/** Claims 'study.pull' jobs every pull.pollIntervalMs and runs them one at a time. */
-export function startPullWorker(deps: IngestDeps, options: PullWorkerOptions = {}): { stop: () => Promise<void> } {
-  const stopping = new AbortController();
-  const drain = async (): Promise<void> => {
-    for (;;) {
-      if (stopping.signal.aborted) return;
-      const job = await claimJob(deps.database.db, 'study.pull', deps.now());
-      if (!job) return;
-      await runPullJob(deps, job, options, stopping.signal);
+/**
+ * Runs a 'study.pull' job. Transient failures (the PACS unreachable or answering 5xx, storage full)
+ * are thrown as they are, for the job engine to retry; the others cannot get better by trying again
+ * and are thrown as PermanentJobError, as is a pull whose instances the hub refused.
+ */
+export function studyPullHandler(deps: IngestDeps): JobHandler<'study.pull'> {
+  return async ({ studyUid }, ctx) => {
+    const log = deps.log.child({ component: 'pull', jobId: ctx.jobId, studyUid });
+    let tally: PullTally;
+    try {
+      tally = await pullStudy(deps, studyUid, ctx.signal);
+    } catch (err) {
+      const error = asRadbridgeError(err);
+      const transient = error instanceof RetrieveError ? error.transient : error.code === 'STORAGE_FULL';
+      log.warn({ attempt: ctx.attempt, code: error.code, transient }, error.message);
+      throw transient ? error : new PermanentJobError(error.message, { cause: error });
     }
-  };
-  const task = runPeriodically(drain, deps.config.pull.pollIntervalMs, deps.log, 'pull worker');
-  return {
-    stop: async () => {
-      stopping.abort();
-      await task.stop();
-    },
-  };
-}
-
-async function runPullJob(deps: IngestDeps, job: Job<'study.pull'>, options: PullWorkerOptions, stopping: AbortSignal): Promise<void> {
-  const db = deps.database.db;
-  const { studyUid } = job.payload;
-  const log = deps.log.child({ component: 'pull', jobId: job.id, studyUid });
-  try {
-    const tally = await pullStudy(deps, studyUid, stopping);
     const summary = { stored: tally.stored, duplicates: tally.duplicates, failed: tally.failed };
     if (tally.failed > 0) {
       const refused = [...tally.refused].map(([code, n]) => `${code} x${n}`).join(', ');
-      await finishJob(db, job.id, 'failed', `the hub refused ${tally.failed} instance(s) of the study (${refused}); stored ${tally.stored}, duplicates ${tally.duplicates}`, deps.now());
       log.warn(summary, 'study pull ended with refused instances');
-    } else {
-      await finishJob(db, job.id, 'done', null, deps.now());
-      log.info(summary, 'study pulled');
+      throw new PermanentJobError(`the hub refused ${tally.failed} instance(s) of the study (${refused}); stored ${tally.stored}, duplicates ${tally.duplicates}`);
     }
-  } catch (err) {
-    const error = asRadbridgeError(err);
-    const transient = error instanceof RetrieveError ? error.transient : error.code === 'STORAGE_FULL';
-    const maxAttempts = options.maxAttempts ?? 3;
-    const now = deps.now();
-    if (stopping.aborted) {
-      await retryJobLater(db, job.id, `interrupted by the hub stopping: ${error.message}`, now, now);
-    } else if (transient && job.attempts < maxAttempts) {
-      const delay = (options.retryDelayMs ?? 4 * deps.config.pull.pollIntervalMs) * 2 ** (job.attempts - 1);
-      await retryJobLater(db, job.id, `attempt ${job.attempts} of ${maxAttempts} failed: ${error.message}`, now + delay, now);
-      log.warn({ attempts: job.attempts, retryInMs: delay }, error.message);
-    } else {
-      const message = transient ? `${error.message} (gave up after ${job.attempts} attempts)` : error.message;
-      await finishJob(db, job.id, 'failed', message, now);
-      log.error({ attempts: job.attempts, code: error.code }, message);
-    }
-  }
+    log.info(summary, 'study pulled');
+  };
 }
 
 /** Retrieves the study and stores its instances one part at a time, as they arrive. */
-async function pullStudy(deps: IngestDeps, studyUid: string, stopping: AbortSignal): Promise<PullTally> {
+async function pullStudy(deps: IngestDeps, studyUid: string, signal: AbortSignal): Promise<PullTally> {
   const { dicomwebUrl, timeoutMs } = deps.config.pull;
   if (!dicomwebUrl) throw new RadbridgeError('PULL_NOT_CONFIGURED', 'pull.dicomwebUrl is no longer configured');
   await ensureStorageSpace(deps);
-  const retrieved = await retrieveStudy(dicomwebUrl, studyUid, { timeoutMs, signal: stopping });
+  const retrieved = await retrieveStudy(dicomwebUrl, studyUid, { timeoutMs, signal });
   const sender: Sender = { via: 'pull', address: new URL(dicomwebUrl).origin };
   const parts: Array<Promise<PartOutcome>> = [];
   try {

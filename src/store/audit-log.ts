@@ -18,6 +18,8 @@ export const auditEventCodes = {
   'association.rejected': '110113',
   'instances.retrieved': '110103',
   'instances.queried': '110112',
+  // Application Activity: an operator acting on the hub's own work (a dead-lettered job queued again).
+  'job.retried': '110100',
 } as const;
 
 export type AuditEventType = keyof typeof auditEventCodes;

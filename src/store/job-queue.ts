@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Kysely, Transaction } from 'kysely';
-import type { DB, JobsTable } from './schema.js';
+import type { DB } from './schema.js';
 
 /** Job kinds and their payloads. Stages hand work to each other only through these. */
 export interface JobPayloads {
@@ -12,13 +12,6 @@ export interface JobPayloads {
 }
 
 export type JobKind = keyof JobPayloads;
-
-export interface Job<K extends JobKind = JobKind> {
-  id: number;
-  kind: K;
-  payload: JobPayloads[K];
-  attempts: number;
-}
 
 export interface EnqueueOptions {
   /** Tries, the first included, before a transient failure dead-letters the job. Default 5. */
@@ -80,6 +73,7 @@ export async function enqueueCoalescedJob<K extends JobKind>(
   payload: JobPayloads[K],
   keyPrefix: string,
   now: number,
+  options: EnqueueOptions = {},
 ): Promise<number> {
   const started = await db
     .selectFrom('jobs')
@@ -89,59 +83,9 @@ export async function enqueueCoalescedJob<K extends JobKind>(
     .where('status', '!=', 'pending')
     .executeTakeFirst();
   const key = `${keyPrefix}/after/${started?.last ?? 0}`;
-  await enqueueJob(db, kind, payload, key, now);
+  await enqueueJob(db, kind, payload, key, now, options);
   const job = await db.selectFrom('jobs').select('id').where('idempotency_key', '=', key).executeTakeFirstOrThrow();
   return job.id;
-}
-
-/**
- * Claims the oldest due job of a kind. Claiming is a conditional update, so two workers never
- * both win the same job.
- */
-export async function claimJob<K extends JobKind>(db: Kysely<DB>, kind: K, now: number): Promise<Job<K> | undefined> {
-  for (;;) {
-    const candidate = await db
-      .selectFrom('jobs')
-      .select(['id'])
-      .where('kind', '=', kind)
-      .where('status', '=', 'pending')
-      .where('run_after', '<=', now)
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirst();
-    if (!candidate) return undefined;
-    const claimed = await db
-      .updateTable('jobs')
-      .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), updated_at: now }))
-      .where('id', '=', candidate.id)
-      .where('status', '=', 'pending')
-      .returning(['id', 'kind', 'payload', 'attempts'])
-      .executeTakeFirst();
-    if (claimed) return { id: claimed.id, kind, payload: JSON.parse(claimed.payload) as JobPayloads[K], attempts: claimed.attempts };
-  }
-}
-
-export async function finishJob(db: Kysely<DB>, id: number, status: JobsTable['status'], error: string | null, now: number): Promise<void> {
-  await db.updateTable('jobs').set({ status, last_error: error, updated_at: now }).where('id', '=', id).execute();
-}
-
-/** Puts a claimed job back in the queue, to be claimed again from `runAfter`. */
-export async function retryJobLater(db: Kysely<DB>, id: number, error: string, runAfter: number, now: number): Promise<void> {
-  await db.updateTable('jobs').set({ status: 'pending', last_error: error, run_after: runAfter, updated_at: now }).where('id', '=', id).execute();
-}
-
-export interface JobRecord {
-  id: number;
-  kind: string;
-  status: JobsTable['status'];
-  attempts: number;
-  last_error: string | null;
-  payload: unknown;
-}
-
-export async function getJob(db: Kysely<DB>, id: number): Promise<JobRecord | undefined> {
-  const row = await db.selectFrom('jobs').select(['id', 'kind', 'status', 'attempts', 'last_error', 'payload']).where('id', '=', id).executeTakeFirst();
-  return row && { ...row, payload: JSON.parse(row.payload) as unknown };
 }
 
 export async function listJobs(db: Kysely<DB>, kind?: JobKind): Promise<Array<{ id: number; kind: string; payload: unknown; status: string }>> {

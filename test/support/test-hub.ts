@@ -27,7 +27,7 @@ export function postgresDatabase(): Overrides {
   return { kind: 'postgres', url, schema: `t_${process.pid}_${Math.floor(Math.random() * 1e9)}` };
 }
 
-async function dropSchema(url: string, schema: string): Promise<void> {
+export async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

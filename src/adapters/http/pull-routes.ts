@@ -1,21 +1,15 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { RadbridgeError, asRadbridgeError } from '../../domain/errors.js';
 import type { IngestDeps } from '../../ingest/ingest-deps.js';
 import { requestStudyPull } from '../../ingest/study-pull.js';
-import { getJob } from '../../store/job-queue.js';
+import { badBody, reasonOf } from './reason-body.js';
 import { sendError } from './send-error.js';
 
 const UID = /^\d+(\.\d+)*$/;
-const MAX_REASON_LENGTH = 1024;
-
-/** A body fastify could not parse (bad JSON) gets the same error shape as every other refusal. */
-function badBody(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
-  void sendError(reply, new RadbridgeError('BAD_REQUEST', err.message));
-}
 
 /**
  * Pull mode: POST /api/studies/{uid}/available tells the hub a study can be retrieved from the PACS
- * (202 with the job id); GET /api/jobs/{id} shows how a job is doing.
+ * (202 with the job id); GET /api/jobs/{id} (job-routes.ts) shows how the pull is doing.
  */
 export function registerPullRoutes(app: FastifyInstance, deps: IngestDeps): void {
   app.post<{ Params: { studyUid: string } }>('/api/studies/:studyUid/available', { errorHandler: badBody }, async (req, reply) => {
@@ -30,27 +24,4 @@ export function registerPullRoutes(app: FastifyInstance, deps: IngestDeps): void
       return sendError(reply, asRadbridgeError(err));
     }
   });
-  app.get<{ Params: { id: string } }>('/api/jobs/:id', async (req, reply) => {
-    try {
-      if (!/^\d{1,15}$/.test(req.params.id)) throw new RadbridgeError('BAD_REQUEST', `job id must be a positive integer, not ${JSON.stringify(req.params.id.slice(0, 40))}`);
-      const id = Number(req.params.id);
-      const job = await getJob(deps.database.db, id);
-      if (!job) throw new RadbridgeError('NOT_FOUND', `no job ${id}`);
-      return await reply.send(job);
-    } catch (err) {
-      return sendError(reply, asRadbridgeError(err));
-    }
-  });
-}
-
-/** The optional body is { "reason"?: string }. */
-function reasonOf(body: unknown): string | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body !== 'object' || Array.isArray(body)) throw new RadbridgeError('BAD_REQUEST', 'the body must be a JSON object such as { "reason": "..." }');
-  const reason = (body as { reason?: unknown }).reason;
-  if (reason === undefined) return undefined;
-  if (typeof reason !== 'string' || reason.length > MAX_REASON_LENGTH) {
-    throw new RadbridgeError('BAD_REQUEST', `reason must be a string of at most ${MAX_REASON_LENGTH} characters`);
-  }
-  return reason;
 }
