@@ -174,6 +174,22 @@ for (const kind of ['sqlite', 'postgres'] as DatabaseKind[]) {
       assert.equal((await listEffects(t.database.db, `probe/${kind}/orphan`)).length, 1);
     });
 
+    it('dead-letters a job whose workers keep dying once its attempts are used up, without running it again', async () => {
+      const id = await enqueue('poison', { maxAttempts: 1 });
+      const now = Date.now();
+      assert.equal((await claimNextJob(t.database, ['job.probe'], 'worker-killed-by-the-job', now, now + 100))?.id, id);
+      let ran = 0;
+      const engine = start(() => {
+        ran++;
+        return Promise.resolve();
+      });
+      await engine.drain();
+      await stopAll();
+      const record = await job(id);
+      assert.deepEqual([record.status, record.attempts, ran], ['failed', 2, 0]);
+      assert.match(record.last_error ?? '', /^gave up after 1 attempts: the worker of the last one stopped before it finished/);
+    });
+
     it('aborts a handler whose lease was lost and leaves the job to the worker that holds it', async () => {
       const started = calls(1);
       const aborted = calls(1);

@@ -39,6 +39,12 @@ export async function runAttempt(deps: AttemptDeps, job: LeasedJob, owner: strin
     await deadLetter(deps, job, owner, log, `the deadline passed before attempt ${job.attempts} started`);
     return;
   }
+  // Only a worker that died mid-attempt (its lease expired) leaves attempts beyond the limit: a job
+  // that kills its worker each time must not be run forever.
+  if (job.attempts > job.maxAttempts) {
+    await deadLetter(deps, job, owner, log, `gave up after ${job.maxAttempts} attempts: the worker of the last one stopped before it finished (its lease expired)`);
+    return;
+  }
   const controller = new AbortController();
   let interruption: Interruption | undefined;
   const interrupt = (why: Interruption) => {
