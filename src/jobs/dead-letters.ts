@@ -18,7 +18,7 @@ export interface RetryRequest {
 export async function retryDeadLetter(deps: { database: Database; now: () => number }, id: number, request: RetryRequest): Promise<JobRecord> {
   const { database } = deps;
   const now = deps.now();
-  const before = await database.db.transaction().execute(async (trx) => {
+  const { before, after } = await database.db.transaction().execute(async (trx) => {
     const job = await retryDeadLetteredJob(trx, id, now);
     if (job) {
       await appendAudit(
@@ -34,12 +34,11 @@ export async function retryDeadLetter(deps: { database: Database; now: () => num
         now,
       );
     }
-    return job;
+    // As committed: a worker may take the job the moment it is committed.
+    return { before: job, after: job?.status === 'failed' ? await getJob(trx, id) : undefined };
   });
   if (!before) throw new RadbridgeError('NOT_FOUND', `no job ${id}`);
-  if (before.status !== 'failed') throw new RadbridgeError('JOB_NOT_DEAD_LETTERED', `job ${id} is ${before.status}, not dead-lettered: only a failed job can be retried`);
+  if (!after) throw new RadbridgeError('JOB_NOT_DEAD_LETTERED', `job ${id} is ${before.status}, not dead-lettered: only a failed job can be retried`);
   jobSignals.emit('enqueued');
-  const after = await getJob(database.db, id);
-  if (!after) throw new RadbridgeError('NOT_FOUND', `no job ${id}`);
   return after;
 }

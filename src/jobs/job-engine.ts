@@ -18,7 +18,10 @@ export interface JobEngineOptions {
   concurrency?: number;
   /** How long a claim holds without renewal; renewed every third of it. Default 30 s. */
   leaseMs?: number;
-  /** How often idle workers look for due jobs (jobs queued in this process wake them at once). Default 250 ms. */
+  /**
+   * How often idle workers look for due jobs. Jobs queued in this process, and on PostgreSQL in any
+   * process, wake them at once; polling finds retries coming due and covers a lost notification. Default 250 ms.
+   */
   pollIntervalMs?: number;
   /** Retry delays of transient failures. Default 1 s doubling up to 5 min, with full jitter. */
   backoff?: Backoff;
@@ -64,6 +67,12 @@ export function startJobEngine(deps: JobEngineDeps, handlers: JobHandlers, optio
   const wakeup = new Wakeup();
   const onEnqueued = () => wakeup.wakeOne();
   jobSignals.on('enqueued', onEnqueued);
+  const listening = deps.database
+    .listenForJobs(onEnqueued, (err) => log.warn({ err }, 'stopped hearing of jobs queued elsewhere; polling goes on'))
+    .catch((err: unknown) => {
+      log.warn({ err }, 'cannot hear of jobs queued elsewhere; polling instead');
+      return undefined;
+    });
   let claims = 0;
   let running = 0;
 
@@ -105,6 +114,8 @@ export function startJobEngine(deps: JobEngineDeps, handlers: JobHandlers, optio
       jobSignals.off('enqueued', onEnqueued);
       wakeup.wakeAll();
       await Promise.all(workers);
+      const stopListening = await listening;
+      await stopListening?.();
     },
     drain: async () => {
       while (!stopping.signal.aborted) {

@@ -26,8 +26,18 @@ export interface Database {
    * FOR UPDATE SKIP LOCKED; SQLite has one writer at a time, so its UPDATE is atomic as it is.
    */
   skipLocked: <O>(query: SelectQueryBuilder<DB, 'jobs', O>) => SelectQueryBuilder<DB, 'jobs', O>;
+  /** SQL that makes a job becoming pending wake the listeners of `listenForJobs` (none on SQLite). */
+  jobWakeupSql: () => string[];
+  /**
+   * Calls `onWake` when a job may have been queued by another process, until the returned function
+   * is called. PostgreSQL: LISTEN on a connection of its own; `onLost` hears when it breaks (workers
+   * still poll). SQLite: never; workers poll, and jobs queued in the process wake them anyway.
+   */
+  listenForJobs: (onWake: () => void, onLost: (err: Error) => void) => Promise<() => Promise<void>>;
   close: () => Promise<void>;
 }
+
+const JOBS_CHANNEL = 'radbridge_jobs';
 
 // PostgreSQL bigint (int8) columns hold epoch milliseconds and counts, well inside 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -76,6 +86,8 @@ export async function openDatabase(config: Config['database'], dataDir: string):
       ],
       lockAuditChain: async () => {},
       skipLocked: (query) => query,
+      jobWakeupSql: () => [],
+      listenForJobs: () => Promise.resolve(() => Promise.resolve()),
       close: () => db.destroy(),
     };
   }
@@ -103,6 +115,21 @@ export async function openDatabase(config: Config['database'], dataDir: string):
       await sql`SELECT pg_advisory_xact_lock(7301)`.execute(trx);
     },
     skipLocked: (query) => query.forUpdate().skipLocked(),
+    // The payload names the schema, so indexes in other schemas of the database do not wake us.
+    jobWakeupSql: () => [
+      `CREATE OR REPLACE FUNCTION jobs_wakeup() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('${JOBS_CHANNEL}', TG_TABLE_SCHEMA); RETURN NULL; END $$`,
+      `CREATE TRIGGER jobs_wakeup AFTER INSERT OR UPDATE OF status ON jobs FOR EACH ROW WHEN (NEW.status = 'pending') EXECUTE FUNCTION jobs_wakeup()`,
+    ],
+    listenForJobs: async (onWake, onLost) => {
+      const client = new pg.Client({ connectionString: config.url });
+      client.on('error', onLost);
+      client.on('notification', (n) => {
+        if (n.channel === JOBS_CHANNEL && n.payload === schema) onWake();
+      });
+      await client.connect();
+      await client.query(`LISTEN ${JOBS_CHANNEL}`);
+      return () => client.end();
+    },
     close: () => db.destroy(),
   };
 }

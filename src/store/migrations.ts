@@ -136,10 +136,10 @@ function initial(database: Database): Migration {
 }
 
 /**
- * Leases, deadlines, attempt limits and dead letters for the job engine, and the effects table that
- * makes a job's effect happen once; rows of 0001 stay valid.
+ * Leases, deadlines, attempt limits and dead letters for the job engine, the wake-up of workers in
+ * other processes, and the effects table that makes a job's effect happen once; rows of 0001 stay valid.
  */
-const jobEngine: Migration = {
+const jobEngine = (database: Database): Migration => ({
   async up(db: Kysely<unknown>) {
     await db.schema.alterTable('jobs').addColumn('lease_owner', 'text').execute();
     await db.schema.alterTable('jobs').addColumn('lease_until', 'bigint').execute();
@@ -156,14 +156,15 @@ const jobEngine: Migration = {
       .addColumn('effect', 'text', (c) => c.notNull())
       .addColumn('recorded_at', 'bigint', (c) => c.notNull())
       .execute();
+    for (const statement of database.jobWakeupSql()) await sql.raw(statement).execute(db);
   },
-};
+});
 
 export async function migrate(database: Database): Promise<void> {
   const migrator = new Migrator({
     db: database.db,
     ...(database.schema ? { migrationTableSchema: database.schema } : {}),
-    provider: { getMigrations: () => Promise.resolve({ '0001-initial': initial(database), '0002-job-engine': jobEngine }) },
+    provider: { getMigrations: () => Promise.resolve({ '0001-initial': initial(database), '0002-job-engine': jobEngine(database) }) },
   });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error('index migration failed', { cause: error });
