@@ -44,18 +44,24 @@ export interface JobEngineDeps {
 
 const DRAIN_CHECK_MS = 10;
 
-/**
- * Runs the jobs of the kinds `handlers` covers: claims them under leases (several engines, in this
- * process or others, share one table without running a job twice at once), retries transient
- * failures with backoff, dead-letters permanent ones, and picks up the jobs of workers that died.
- */
-export function startJobEngine(deps: JobEngineDeps, handlers: JobHandlers, options: JobEngineOptions = {}): JobEngine {
-  const kinds = Object.keys(handlers);
-  const concurrency = options.concurrency ?? 4;
-  const pollIntervalMs = options.pollIntervalMs ?? 250;
-  const workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const log = deps.log.child({ component: 'jobs', workerId });
-  const attemptDeps: AttemptDeps = {
+/** Calls `onQueued` for jobs queued in this process and, where the database can tell, in others; returns how to stop. */
+function hearOfQueuedJobs(database: Database, log: Logger, onQueued: () => void): () => Promise<void> {
+  jobSignals.on('enqueued', onQueued);
+  const listening = database
+    .listenForJobs(onQueued, (err) => log.warn({ err }, 'stopped hearing of jobs queued elsewhere; polling goes on'))
+    .catch((err: unknown) => {
+      log.warn({ err }, 'cannot hear of jobs queued elsewhere; polling instead');
+      return undefined;
+    });
+  return async () => {
+    jobSignals.off('enqueued', onQueued);
+    const stopListening = await listening;
+    await stopListening?.();
+  };
+}
+
+function attemptDepsOf(deps: JobEngineDeps, options: JobEngineOptions, log: Logger): AttemptDeps {
+  return {
     database: deps.database,
     log,
     now: deps.now,
@@ -63,16 +69,23 @@ export function startJobEngine(deps: JobEngineDeps, handlers: JobHandlers, optio
     leaseMs: options.leaseMs ?? 30_000,
     backoff: options.backoff ?? { baseMs: 1_000, maxMs: 300_000 },
   };
+}
+
+/**
+ * Runs the jobs of the kinds `handlers` covers: claims them under leases (several engines, in this
+ * process or others, share one table without running a job twice at once), retries transient
+ * failures with backoff, dead-letters permanent ones, and picks up the jobs of workers that died.
+ */
+export function startJobEngine(deps: JobEngineDeps, handlers: JobHandlers, options: JobEngineOptions = {}): JobEngine {
+  const kinds = Object.keys(handlers);
+  const concurrency = kinds.length === 0 ? 0 : (options.concurrency ?? 4);
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const log = deps.log.child({ component: 'jobs', workerId });
+  const attemptDeps = attemptDepsOf(deps, options, log);
   const stopping = new AbortController();
   const wakeup = new Wakeup();
-  const onEnqueued = () => wakeup.wakeOne();
-  jobSignals.on('enqueued', onEnqueued);
-  const listening = deps.database
-    .listenForJobs(onEnqueued, (err) => log.warn({ err }, 'stopped hearing of jobs queued elsewhere; polling goes on'))
-    .catch((err: unknown) => {
-      log.warn({ err }, 'cannot hear of jobs queued elsewhere; polling instead');
-      return undefined;
-    });
+  const stopHearing = concurrency === 0 ? () => Promise.resolve() : hearOfQueuedJobs(deps.database, log, () => wakeup.wakeOne());
   let claims = 0;
   let running = 0;
 
@@ -105,17 +118,15 @@ export function startJobEngine(deps: JobEngineDeps, handlers: JobHandlers, optio
       if (!ran && !stopping.signal.aborted) await wakeup.wait(pollIntervalMs);
     }
   };
-  const workers = kinds.length === 0 ? [] : Array.from({ length: concurrency }, () => worker());
+  const workers = Array.from({ length: concurrency }, () => worker());
   log.info({ kinds, concurrency }, 'job engine started');
 
   return {
     stop: async () => {
       stopping.abort();
-      jobSignals.off('enqueued', onEnqueued);
       wakeup.wakeAll();
       await Promise.all(workers);
-      const stopListening = await listening;
-      await stopListening?.();
+      await stopHearing();
     },
     drain: async () => {
       while (!stopping.signal.aborted) {
