@@ -5,6 +5,8 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from './config/schema.js';
 import { registerHealthRoutes } from './adapters/http/health-routes.js';
 import { registerPullRoutes } from './adapters/http/pull-routes.js';
+import { registerAnalyzerModeRoutes } from './adapters/http/analyzer-mode-routes.js';
+import { registerRulesRoutes } from './adapters/http/rules-routes.js';
 import { registerQidoRs } from './adapters/http/qido-rs.js';
 import { registerStowRs } from './adapters/http/stow-rs.js';
 import { registerWadoRs } from './adapters/http/wado-rs.js';
@@ -13,6 +15,8 @@ import type { IngestDeps } from './ingest/ingest-deps.js';
 import { openDatabase, type Database } from './store/database.js';
 import { migrate } from './store/migrations.js';
 import { ObjectStore } from './store/object-store.js';
+import type { RouteDeps } from './route/route-deps.js';
+import { installRulesFile } from './route/rules-file.js';
 
 export interface AppDeps {
   log?: Logger;
@@ -26,6 +30,7 @@ export interface App {
   objects: ObjectStore;
   registry: Registry;
   ingest: IngestDeps;
+  route: RouteDeps;
   http: FastifyInstance;
   close(): Promise<void>;
 }
@@ -41,6 +46,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const ingest: IngestDeps = { config, database, objects, log, metrics: createIngestMetrics(registry), now };
+  const route: RouteDeps = { database, objects, log, now, clinicalContext: () => Promise.resolve({}) };
+  if (config.routing.rulesFile) {
+    try {
+      await installRulesFile(database, config.routing.rulesFile, now());
+    } catch (err) {
+      await database.close();
+      throw err;
+    }
+  }
   // Request logging stays at warn: STOW-RS and WADO-RS traffic would drown the log at info.
   const httpLog: FastifyBaseLogger = log.child({ component: 'http' }, { level: 'warn' });
   const http: FastifyInstance = Fastify({ loggerInstance: httpLog });
@@ -49,6 +63,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   registerQidoRs(http, ingest);
   registerWadoRs(http, ingest);
   registerPullRoutes(http, ingest);
+  registerRulesRoutes(http, route);
+  registerAnalyzerModeRoutes(http, route);
   return {
     config,
     log,
@@ -56,6 +72,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     objects,
     registry,
     ingest,
+    route,
     http,
     close: async () => {
       await http.close();

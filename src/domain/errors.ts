@@ -25,6 +25,8 @@ export const errorCatalogue = {
   NOT_FOUND: { dimseStatus: 0xc000, httpStatus: 404, summary: 'nothing matches' },
   UPSTREAM_FAILURE: { dimseStatus: 0x0110, httpStatus: 502, summary: 'a remote DICOM peer failed' },
   PULL_NOT_CONFIGURED: { dimseStatus: 0xc000, httpStatus: 503, summary: 'pull mode is off: no pull.dicomwebUrl is configured' },
+  RULES_INVALID: { dimseStatus: 0xc000, httpStatus: 400, summary: 'the routing rules document does not validate; every problem is listed with its path' },
+  REASON_REQUIRED: { dimseStatus: 0xc000, httpStatus: 400, summary: 'a configuration change needs a reason' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -33,6 +35,8 @@ export class RadbridgeError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Every problem found, when there are several (e.g. each invalid rule, with its path). */
+    readonly issues: readonly string[] = [],
   ) {
     super(message);
     this.name = 'RadbridgeError';

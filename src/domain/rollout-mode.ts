@@ -27,3 +27,7 @@ export function permissionsOf(mode: RolloutMode): ModePermissions {
 
 /** A new analyzer starts silent: nothing it says reaches anyone until someone decides otherwise. */
 export const DEFAULT_ROLLOUT_MODE: RolloutMode = 'silent';
+
+export function isRolloutMode(value: unknown): value is RolloutMode {
+  return typeof value === 'string' && (rolloutModes as readonly string[]).includes(value);
+}

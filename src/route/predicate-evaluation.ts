@@ -84,7 +84,11 @@ const classifiedAt: Record<Exclude<ClassificationPath, 'regions'>, (c: SeriesCla
 
 function classificationValues(c: SeriesClassification | undefined, path: ClassificationPath): { values: Value[]; evidence: string[] } {
   if (!c) return { values: [], evidence: ['the series has no classification'] };
-  if (path === 'regions') return { values: [...new Set(c.regions.map((r) => r.region))], evidence: c.regions.map((r) => `${r.region} z ${r.zFrom}..${r.zTo}`) };
+  if (path === 'regions') {
+    // The regions a series covers: its split along z when it spans several, else its one body region.
+    if (c.regions.length === 0) return { values: [c.bodyRegion.value], evidence: [`one region, the body region (from ${c.bodyRegion.basis})`] };
+    return { values: [...new Set(c.regions.map((r) => r.region))], evidence: c.regions.map((r) => `${r.region} z ${r.zFrom}..${r.zTo}`) };
+  }
   const node = classifiedAt[path](c);
   if (!node) return { values: [], evidence: [`no ${path.split('.')[0] ?? path} classification`] };
   return { values: [node.value], evidence: [`from ${node.basis}`, ...node.evidence.map((e) => `${e.source}: ${e.value}`)] };

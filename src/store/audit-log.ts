@@ -18,6 +18,9 @@ export const auditEventCodes = {
   'association.rejected': '110113',
   'instances.retrieved': '110103',
   'instances.queried': '110112',
+  // PS3.15 files configuration changes under Security Alert (event type 110131 Software Configuration).
+  'config.rules-changed': '110113',
+  'config.rollout-mode-changed': '110113',
 } as const;
 
 export type AuditEventType = keyof typeof auditEventCodes;

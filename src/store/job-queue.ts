@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { Lane } from '../domain/lane.js';
 import type { DB, JobsTable } from './schema.js';
 
 /** Job kinds and their payloads. Stages hand work to each other only through these. */
@@ -6,6 +7,9 @@ export interface JobPayloads {
   'series.complete': { seriesUid: string; studyUid: string; generation: number; amendment: boolean; instanceCount: number };
   'study.complete': { studyUid: string; generation: number; amendment: boolean; seriesCount: number; instanceCount: number };
   'study.pull': { studyUid: string; requestedBy: string; reason?: string };
+  /** One analyzer on the series a routing rule selected; the rollout mode is looked up when the results come. */
+  'analysis.run': { studyUid: string; seriesUids: string[]; analyzerId: string; lane: Lane; ruleId: string; generation: number; amendment: boolean };
+  'study.forward': { studyUid: string; seriesUids: string[]; destination: string; lane: Lane; ruleId: string; generation: number; amendment: boolean };
 }
 
 export type JobKind = keyof JobPayloads;

@@ -1,24 +1,19 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { RadbridgeError, asRadbridgeError } from '../../domain/errors.js';
 import type { IngestDeps } from '../../ingest/ingest-deps.js';
 import { requestStudyPull } from '../../ingest/study-pull.js';
 import { getJob } from '../../store/job-queue.js';
-import { sendError } from './send-error.js';
+import { refuseUnparsableBody, sendError } from './send-error.js';
 
 const UID = /^\d+(\.\d+)*$/;
 const MAX_REASON_LENGTH = 1024;
-
-/** A body fastify could not parse (bad JSON) gets the same error shape as every other refusal. */
-function badBody(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
-  void sendError(reply, new RadbridgeError('BAD_REQUEST', err.message));
-}
 
 /**
  * Pull mode: POST /api/studies/{uid}/available tells the hub a study can be retrieved from the PACS
  * (202 with the job id); GET /api/jobs/{id} shows how a job is doing.
  */
 export function registerPullRoutes(app: FastifyInstance, deps: IngestDeps): void {
-  app.post<{ Params: { studyUid: string } }>('/api/studies/:studyUid/available', { errorHandler: badBody }, async (req, reply) => {
+  app.post<{ Params: { studyUid: string } }>('/api/studies/:studyUid/available', { errorHandler: refuseUnparsableBody }, async (req, reply) => {
     try {
       const { studyUid } = req.params;
       if (studyUid.length > 64 || !UID.test(studyUid)) {
