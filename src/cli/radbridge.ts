@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { startHub } from '../hub.js';
 import { sendFiles } from '../adapters/dimse/dimse-scu.js';
+import { registerAnalyzerCommands } from './analyzer-commands.js';
 import { collectDicomFiles } from './collect-files.js';
+import { registerRulesCommands } from './rules-commands.js';
 import { SYNTH_KINDS, isSynthKind, synthStudy } from '../synth/synth-study.js';
 import { COMPRESSIONS, writeStudy, type Compression } from '../synth/write-study.js';
 
@@ -85,6 +87,9 @@ program
     const files = writeStudy(study, opts.out, compress as Compression | undefined);
     console.log(`wrote ${files.length} DICOM file(s) and ground-truth.json to ${opts.out}`);
   });
+
+registerRulesCommands(program);
+registerAnalyzerCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);
