@@ -117,6 +117,11 @@ describe('predicates', () => {
     assert.equal(passes({ classification: 'bodyRegion', equals: 'head' }), true);
     assert.equal(passes({ classification: 'ct.kernel', in: ['bone', 'lung'] }), false);
     assert.equal(passes({ classification: 'radiograph.view', exists: false }), true);
+    assert.equal(passes({ classification: 'regions', in: ['head'] }), true, 'a single-region series covers its body region');
+    const pan = subject({ Modality: 'CT', BodyPartExamined: 'WHOLEBODY', ImagePositionPatient: [0, 0, -5] }, {});
+    const panScan = { ...pan, classification: classifySeries({ ...seriesFacts(pan.attributes), zRange: [-965, -5] }) };
+    assert.deepEqual(explain({ classification: 'regions', in: ['chest'] }, panScan).actual, ['head', 'cervical-spine', 'chest', 'abdomen', 'pelvis']);
+    assert.equal(passes({ classification: 'bodyRegion', in: ['chest'] }, panScan), false, 'the body region of a pan-scan is whole-body');
     assert.equal(passes({ sender: { aeTitle: { regex: '^CT_TRAUMA\\d$' } } }), true);
     assert.equal(passes({ sender: { aeTitle: { equals: 'CT_ROUTINE' } } }), false);
     assert.equal(passes({ context: 'traumaActivation', equals: true }), false);

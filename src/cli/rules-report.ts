@@ -24,7 +24,8 @@ function seriesLines(s: SeriesReport): string[] {
   const lines = [`series ${s.seriesUid ?? '(no Series Instance UID)'} (sender ${s.sender ?? 'unknown'}; body region ${c?.bodyRegion.value ?? 'unknown'}${regions})`];
   for (const r of s.rules) {
     const acts = r.actions.filter((a) => a.selected).map((a) => actionText(a.action));
-    lines.push(`  ${r.matched ? 'MATCHED    ' : 'not matched'} ${r.ruleId} [${r.lane}]${acts.length > 0 ? `: ${acts.join('; ')}` : ''}`);
+    const what = acts.length > 0 ? `: ${acts.join('; ')}` : r.matched ? ': this series is not selected' : '';
+    lines.push(`  ${r.matched ? 'MATCHED    ' : 'not matched'} ${r.ruleId} [${r.lane}]${what}`);
     lines.push(...explanationLines(r.explanation, 3));
     for (const a of r.actions) if (a.series) lines.push(`      series selection for ${actionText(a.action)}:`, ...explanationLines(a.series, 4));
   }
