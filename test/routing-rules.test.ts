@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { classifySeries } from '../src/classify/classify-series.js';
+import { DEFAULT_ROLLOUT_MODE, isRolloutMode, permissionsOf } from '../src/domain/rollout-mode.js';
 import { seriesFacts } from '../src/classify/series-facts.js';
 import { toAttributeDict } from '../src/route/attribute-names.js';
 import { explain, type Explanation, type SeriesSubject } from '../src/route/predicate-evaluation.js';
@@ -242,5 +243,15 @@ describe('routing decisions', () => {
 
   it('no rules, no actions', () => {
     assert.deepEqual(decideRouting({ version: 1, rules: [] }, headCt), { rules: [], runs: [], forwards: [], lane: undefined });
+  });
+});
+
+describe('rollout modes', () => {
+  it('silent shows, sends, reprioritises and alerts nothing, and is the default', () => {
+    assert.equal(DEFAULT_ROLLOUT_MODE, 'silent');
+    assert.deepEqual(permissionsOf('silent'), { show: false, reprioritize: false, alert: false });
+    assert.deepEqual(permissionsOf('assistive'), { show: true, reprioritize: false, alert: false });
+    assert.deepEqual(permissionsOf('active'), { show: true, reprioritize: true, alert: true });
+    assert.deepEqual(['silent', 'assistive', 'active', 'loud', 3].map(isRolloutMode), [true, true, true, false, false]);
   });
 });

@@ -25,8 +25,14 @@ async function send(hub: TestHub, method: 'GET' | 'PUT' | 'POST', path: string, 
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
 }
 
-async function auditOf(hub: TestHub, type: string) {
-  const rows = await hub.app.database.db.selectFrom('audit_log').select(['actor', 'source', 'detail', 'event_code']).where('event_type', '=', type).orderBy('seq').execute();
+async function auditOf(hub: TestHub, type: string, outcome = 'success') {
+  const rows = await hub.app.database.db
+    .selectFrom('audit_log')
+    .select(['actor', 'source', 'detail', 'event_code'])
+    .where('event_type', '=', type)
+    .where('outcome', '=', outcome as 'success')
+    .orderBy('seq')
+    .execute();
   return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
 }
 
@@ -103,6 +109,14 @@ for (const [name, database] of databases) {
       const notJson = await send(hub, 'PUT', '/api/rules', '{"document": ');
       assert.deepEqual([notJson.status, notJson.body.error], [400, 'BAD_REQUEST']);
       assert.equal((await send(hub, 'GET', '/api/rules')).body.version, 4);
+      const refusals = await auditOf(hub, 'config.rules-changed', 'minor-failure');
+      assert.deepEqual(refusals.map((a) => [a.actor, a.detail.error]), [
+        ['127.0.0.1', 'RULES_INVALID'],
+        ['127.0.0.1', 'REASON_REQUIRED'],
+        ['127.0.0.1', 'REASON_REQUIRED'],
+        ['127.0.0.1', 'BAD_REQUEST'],
+      ]);
+      assert.deepEqual(refusals[0]?.detail.issues, bad.body.issues);
     });
 
     it('routes each series the moment it completes: the head before the chest has arrived', async () => {
@@ -210,6 +224,8 @@ for (const [name, database] of databases) {
       const badId = await send(hub, 'PUT', '/api/analyzers/a%20b/mode', { mode: 'active', reason: 'x' });
       assert.deepEqual([badId.status, badId.body.error], [400, 'BAD_REQUEST']);
       assert.equal((await auditOf(hub, 'config.rollout-mode-changed')).length, 2, 'nothing refused is audited as a change');
+      const refusals = await auditOf(hub, 'config.rollout-mode-changed', 'minor-failure');
+      assert.deepEqual(refusals.map((a) => [a.detail.analyzerId, a.detail.error]), [['ich', 'REASON_REQUIRED'], ['ich', 'BAD_REQUEST'], ['a b', 'BAD_REQUEST']]);
       assert.equal(await rolloutModeOf(hub.app.database.db, 'ich', '*'), 'assistive');
     });
   });

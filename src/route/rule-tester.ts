@@ -46,11 +46,16 @@ const common = {
   rules: z.unknown().optional(),
 };
 
-export const testRequestSchema = z.union([
-  z.strictObject({ studyUid: z.string().regex(/^\d+(\.\d+)*$/, 'a Study Instance UID is digits and dots').max(64), ...common }),
-  z.strictObject({ attributes: z.record(z.string(), z.unknown()), classification: classificationOverride.optional(), sender: z.string().max(16).optional(), ...common }),
-]);
-export type TestRequest = z.infer<typeof testRequestSchema>;
+/** A stored study: every series is tested. */
+export const studyTestSchema = z.strictObject({ studyUid: z.string().regex(/^\d+(\.\d+)*$/, 'a Study Instance UID is digits and dots').max(64), ...common });
+/** One series described in the request (DICOM JSON or keywords), with its classification computed unless given. */
+export const attributesTestSchema = z.strictObject({
+  attributes: z.record(z.string(), z.unknown()),
+  classification: classificationOverride.optional(),
+  sender: z.string().max(16).optional(),
+  ...common,
+});
+export type TestRequest = z.infer<typeof studyTestSchema> | z.infer<typeof attributesTestSchema>;
 
 async function rulesFor(deps: RouteDeps, draft: unknown): Promise<{ version: number | 'draft'; document: RulesDocument }> {
   if (draft === undefined) return currentRules(deps.database.db);

@@ -4,7 +4,7 @@ import { RadbridgeError, asRadbridgeError } from '../../domain/errors.js';
 import { DEFAULT_ROLLOUT_MODE, rolloutModes } from '../../domain/rollout-mode.js';
 import type { RouteDeps } from '../../route/route-deps.js';
 import { EVERY_SITE, listAnalyzerModes, setRolloutMode } from '../../store/analyzer-modes.js';
-import { parseBody, requiredReason } from './change-request.js';
+import { auditRefusedChange, parseBody, requiredReason } from './change-request.js';
 import { refuseUnparsableBody, sendError } from './send-error.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
@@ -25,7 +25,9 @@ export function registerAnalyzerModeRoutes(app: FastifyInstance, deps: RouteDeps
       const previous = await setRolloutMode(deps.database, { analyzerId, site, mode, reason, actor: req.ip, source: 'http' }, deps.now());
       return await reply.send({ analyzerId, site, mode, previous });
     } catch (err) {
-      return sendError(reply, asRadbridgeError(err));
+      const error = asRadbridgeError(err);
+      if (error.httpStatus < 500) await auditRefusedChange(deps.database, req, 'config.rollout-mode-changed', error, { analyzerId: req.params.id.slice(0, 128) }, deps.now());
+      return sendError(reply, error);
     }
   });
   app.get('/api/analyzers/modes', async (_req, reply) => {

@@ -1,8 +1,11 @@
+import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { RadbridgeError } from '../../domain/errors.js';
 import { issuePath } from '../../route/rules-validation.js';
+import { recordAudit, type AuditEventType } from '../../store/audit-log.js';
+import type { Database } from '../../store/database.js';
 
-/** Reading the body of a configuration change: a reason is required, and every problem is named with its path. */
+/** Reading the body of a configuration change: a reason is required, every problem is named with its path, and a refusal is audited. */
 
 const MAX_REASON_LENGTH = 1024;
 
@@ -18,4 +21,20 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`);
   throw new RadbridgeError('BAD_REQUEST', `the request body has ${issues.length} problem(s): ${issues.join('; ')}`, issues);
+}
+
+/** A refused configuration change is audited too: who tried, and why it was refused. */
+export async function auditRefusedChange(
+  database: Database,
+  req: FastifyRequest,
+  type: Extract<AuditEventType, 'config.rules-changed' | 'config.rollout-mode-changed'>,
+  error: RadbridgeError,
+  detail: Record<string, unknown>,
+  now: number,
+): Promise<void> {
+  await recordAudit(
+    database,
+    { type, outcome: 'minor-failure', actor: req.ip, source: 'http', detail: { ...detail, error: error.code, message: error.message, issues: error.issues } },
+    now,
+  );
 }

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { RadbridgeError, asRadbridgeError } from '../../domain/errors.js';
 import { changeRules, currentRules } from '../../route/current-rules.js';
 import type { RouteDeps } from '../../route/route-deps.js';
-import { testRequestSchema, testRules } from '../../route/rule-tester.js';
+import { attributesTestSchema, studyTestSchema, testRules, type TestRequest } from '../../route/rule-tester.js';
 import { listRoutingDecisions } from '../../store/routing-decisions.js';
-import { parseBody, requiredReason } from './change-request.js';
+import { auditRefusedChange, parseBody, requiredReason } from './change-request.js';
 import { refuseUnparsableBody, sendError } from './send-error.js';
 
 const UID = /^\d+(\.\d+)*$/;
@@ -31,12 +31,16 @@ export function registerRulesRoutes(app: FastifyInstance, deps: RouteDeps): void
       const result = await changeRules(deps.database, { document, reason, actor: req.ip, source: 'http' }, deps.now());
       return await reply.code(result.changed ? 201 : 200).send(result);
     } catch (err) {
-      return sendError(reply, asRadbridgeError(err));
+      const error = asRadbridgeError(err);
+      if (error.httpStatus < 500) await auditRefusedChange(deps.database, req, 'config.rules-changed', error, {}, deps.now());
+      return sendError(reply, error);
     }
   });
   app.post('/api/rules/test', { errorHandler: refuseUnparsableBody }, async (req, reply) => {
     try {
-      return await reply.send(await testRules(deps, parseBody(testRequestSchema, req.body)));
+      const byStudy = typeof req.body === 'object' && req.body !== null && 'studyUid' in req.body;
+      const request: TestRequest = byStudy ? parseBody(studyTestSchema, req.body) : parseBody(attributesTestSchema, req.body);
+      return await reply.send(await testRules(deps, request));
     } catch (err) {
       return sendError(reply, asRadbridgeError(err));
     }
