@@ -123,6 +123,8 @@ describe('the rule tester', () => {
     const badDraft = await post(hub, { attributes: {}, rules: { version: 1, rules: [{ id: 'x', when: { nope: 1 }, actions: [] }] } });
     assert.deepEqual([badDraft.status, badDraft.body.error, badDraft.body.issues?.length], [400, 'RULES_INVALID', 2]);
     assert.equal((await post(hub, { studyUid: head.studyUid, attributes: {} })).status, 400);
+    const typo = await post(hub, { attributes: { Modality: 'CT', BodyPartExamind: 'HEAD' } });
+    assert.deepEqual([typo.status, typo.body.issues], [400, ['attributes.BodyPartExamind: unknown DICOM attribute: use a keyword (Modality) or a tag (00080060)']]);
   });
 
   it('radbridge rules check validates a file and lists every problem', async () => {

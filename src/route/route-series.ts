@@ -36,7 +36,7 @@ function decisionRows(decision: RoutingDecision): DecisionRow[] {
 }
 
 /** The jobs a decision queues, keyed by series, generation and analyzer (or destination) so a re-route never queues twice. */
-export function jobsOf(decision: RoutingDecision, p: JobPayloads['series.complete']): QueuedJob[] {
+function jobsOf(decision: RoutingDecision, p: JobPayloads['series.complete']): QueuedJob[] {
   const common = { studyUid: p.studyUid, seriesUids: [p.seriesUid], generation: p.generation, amendment: p.amendment };
   return [
     ...decision.runs.map((r): QueuedJob => ({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SeriesClassification } from '../classify/classify-series.js';
 import { RadbridgeError } from '../domain/errors.js';
 import { listStudySeriesUids } from '../store/series-headers.js';
-import { toAttributeDict } from './attribute-names.js';
+import { attributeTag, toAttributeDict } from './attribute-names.js';
 import { currentRules } from './current-rules.js';
 import type { SeriesSubject } from './predicate-evaluation.js';
 import type { RouteDeps } from './route-deps.js';
@@ -79,6 +79,11 @@ export async function testRules(deps: RouteDeps, request: TestRequest): Promise<
       series.push(reportOn(subject, rules.document));
     }
     return { rulesVersion: rules.version, at: at.toISOString(), series };
+  }
+  const unknown = Object.keys(request.attributes).filter((name) => attributeTag(name) === undefined);
+  if (unknown.length > 0) {
+    const issues = unknown.map((name) => `attributes.${name}: unknown DICOM attribute: use a keyword (Modality) or a tag (00080060)`);
+    throw new RadbridgeError('BAD_REQUEST', `${unknown.length} unknown attribute name(s): ${unknown.join(', ')}`, issues);
   }
   const subject = subjectFromHeaders([toAttributeDict(request.attributes)], { senderAeTitle: request.sender, at, context: request.context });
   const classification = request.classification ? ({ ...subject.classification, ...request.classification } as SeriesClassification) : subject.classification;
