@@ -6,6 +6,8 @@ import type { Config } from './config/schema.js';
 import { registerHealthRoutes } from './adapters/http/health-routes.js';
 import { registerJobRoutes } from './adapters/http/job-routes.js';
 import { registerPullRoutes } from './adapters/http/pull-routes.js';
+import { registerAnalyzerModeRoutes } from './adapters/http/analyzer-mode-routes.js';
+import { registerRulesRoutes } from './adapters/http/rules-routes.js';
 import { registerQidoRs } from './adapters/http/qido-rs.js';
 import { registerStowRs } from './adapters/http/stow-rs.js';
 import { registerWadoRs } from './adapters/http/wado-rs.js';
@@ -14,6 +16,8 @@ import type { IngestDeps } from './ingest/ingest-deps.js';
 import { openDatabase, type Database } from './store/database.js';
 import { migrate } from './store/migrations.js';
 import { ObjectStore } from './store/object-store.js';
+import type { RouteDeps } from './route/route-deps.js';
+import { installRulesFile } from './route/rules-file.js';
 
 export interface AppDeps {
   log?: Logger;
@@ -27,6 +31,7 @@ export interface App {
   objects: ObjectStore;
   registry: Registry;
   ingest: IngestDeps;
+  route: RouteDeps;
   http: FastifyInstance;
   close(): Promise<void>;
 }
@@ -42,6 +47,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const ingest: IngestDeps = { config, database, objects, log, metrics: createIngestMetrics(registry), now };
+  const route: RouteDeps = { database, objects, log, now, clinicalContext: () => Promise.resolve({}) };
+  if (config.routing.rulesFile) {
+    try {
+      await installRulesFile(database, config.routing.rulesFile, now());
+    } catch (err) {
+      await database.close();
+      throw err;
+    }
+  }
   // Request logging stays at warn: STOW-RS and WADO-RS traffic would drown the log at info.
   const httpLog: FastifyBaseLogger = log.child({ component: 'http' }, { level: 'warn' });
   const http: FastifyInstance = Fastify({ loggerInstance: httpLog });
@@ -51,6 +65,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   registerWadoRs(http, ingest);
   registerPullRoutes(http, ingest);
   registerJobRoutes(http, { database, now });
+  registerRulesRoutes(http, route);
+  registerAnalyzerModeRoutes(http, route);
   return {
     config,
     log,
@@ -58,6 +74,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     objects,
     registry,
     ingest,
+    route,
     http,
     close: async () => {
       await http.close();

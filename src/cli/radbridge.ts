@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { startHub } from '../hub.js';
 import { sendFiles } from '../adapters/dimse/dimse-scu.js';
+import { registerAnalyzerCommands } from './analyzer-commands.js';
 import { collectDicomFiles } from './collect-files.js';
+import { registerRulesCommands } from './rules-commands.js';
 import { SYNTH_KINDS, isSynthKind, synthStudy } from '../synth/synth-study.js';
 import { COMPRESSIONS, writeStudy, type Compression } from '../synth/write-study.js';
 
@@ -132,6 +134,9 @@ function jobLines(body: unknown): string[] {
   if (rows.length === 0) return ['no jobs'];
   return rows.map((j) => [j.id, j.kind, j.status, `${j.attempts}/${j.max_attempts}`, j.last_error ?? ''].join('\t'));
 }
+
+registerRulesCommands(program);
+registerAnalyzerCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);

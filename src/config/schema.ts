@@ -91,6 +91,12 @@ export const configSchema = z.strictObject({
       backoffMaxMs: ms.default(300_000),
     })
     .prefault({}),
+  routing: z
+    .strictObject({
+      /** A YAML or JSON rules document, validated and stored as the current version at start (docs/rules-example.yaml). */
+      rulesFile: z.string().min(1).optional(),
+    })
+    .prefault({}),
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .prefault({}),

@@ -26,6 +26,8 @@ export const errorCatalogue = {
   UPSTREAM_FAILURE: { dimseStatus: 0x0110, httpStatus: 502, summary: 'a remote DICOM peer failed' },
   JOB_NOT_DEAD_LETTERED: { dimseStatus: 0xc000, httpStatus: 409, summary: 'only a dead-lettered job (status failed) can be retried' },
   PULL_NOT_CONFIGURED: { dimseStatus: 0xc000, httpStatus: 503, summary: 'pull mode is off: no pull.dicomwebUrl is configured' },
+  RULES_INVALID: { dimseStatus: 0xc000, httpStatus: 400, summary: 'the routing rules document does not validate; every problem is listed with its path' },
+  REASON_REQUIRED: { dimseStatus: 0xc000, httpStatus: 400, summary: 'a configuration change needs a reason' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -34,6 +36,8 @@ export class RadbridgeError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Every problem found, when there are several (e.g. each invalid rule, with its path). */
+    readonly issues: readonly string[] = [],
   ) {
     super(message);
     this.name = 'RadbridgeError';

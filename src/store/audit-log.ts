@@ -20,6 +20,9 @@ export const auditEventCodes = {
   'instances.queried': '110112',
   // Application Activity: an operator acting on the hub's own work (a dead-lettered job queued again).
   'job.retried': '110100',
+  // PS3.15 files configuration changes under Security Alert (event type 110131 Software Configuration).
+  'config.rules-changed': '110113',
+  'config.rollout-mode-changed': '110113',
 } as const;
 
 export type AuditEventType = keyof typeof auditEventCodes;

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Kysely, Transaction } from 'kysely';
+import type { Lane } from '../domain/lane.js';
 import type { DB } from './schema.js';
 
 /** Job kinds and their payloads. Stages hand work to each other only through these. */
@@ -9,6 +10,9 @@ export interface JobPayloads {
   'study.pull': { studyUid: string; requestedBy: string; reason?: string };
   /** Does nothing but what the registered handler does: engine tests, the jobs bench, health probes. */
   'job.probe': { label: string };
+  /** One analyzer on the series a routing rule selected; the rollout mode is looked up when the results come. */
+  'analysis.run': { studyUid: string; seriesUids: string[]; analyzerId: string; lane: Lane; ruleId: string; generation: number; amendment: boolean };
+  'study.forward': { studyUid: string; seriesUids: string[]; destination: string; lane: Lane; ruleId: string; generation: number; amendment: boolean };
 }
 
 export type JobKind = keyof JobPayloads;

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Database } from './database.js';
+import { routingMigration } from './routing-migration.js';
 
 function initial(database: Database): Migration {
   const id = database.autoId;
@@ -164,7 +165,14 @@ export async function migrate(database: Database): Promise<void> {
   const migrator = new Migrator({
     db: database.db,
     ...(database.schema ? { migrationTableSchema: database.schema } : {}),
-    provider: { getMigrations: () => Promise.resolve({ '0001-initial': initial(database), '0002-job-engine': jobEngine(database) }) },
+    provider: {
+      getMigrations: () =>
+        Promise.resolve({
+          '0001-initial': initial(database),
+          '0002-job-engine': jobEngine(database),
+          '0003-routing': routingMigration(database),
+        }),
+    },
   });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error('index migration failed', { cause: error });

@@ -140,6 +140,46 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface RuleDocumentsTable {
+  id: Generated<number>;
+  version: number;
+  /** The validated rules document, JSON. */
+  document: string;
+  sha256: string;
+  changed_by: string;
+  reason: string;
+  changed_at: number;
+}
+
+export interface RoutingDecisionsTable {
+  id: Generated<number>;
+  study_uid: string;
+  series_uid: string;
+  generation: number;
+  rule_id: string;
+  rules_version: number;
+  /** 1 when the rule's `when` passed. */
+  matched: number;
+  outcome: 'not-matched' | 'not-selected' | 'acted' | 'discarded' | 'overruled-by-discard';
+  /** The rule's selected actions, JSON. */
+  actions: string;
+  lane: string;
+  /** Why the rule matched or not, JSON. */
+  explanation: string;
+  decided_at: number;
+}
+
+export interface AnalyzerModesTable {
+  id: Generated<number>;
+  analyzer_id: string;
+  /** A site name, or '*' for every site without a mode of its own. */
+  site: string;
+  mode: string;
+  changed_by: string;
+  reason: string;
+  changed_at: number;
+}
+
 export interface DB {
   patients: PatientsTable;
   studies: StudiesTable;
@@ -149,4 +189,7 @@ export interface DB {
   jobs: JobsTable;
   job_effects: JobEffectsTable;
   audit_log: AuditLogTable;
+  rule_documents: RuleDocumentsTable;
+  routing_decisions: RoutingDecisionsTable;
+  analyzer_modes: AnalyzerModesTable;
 }

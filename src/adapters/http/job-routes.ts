@@ -4,8 +4,8 @@ import { retryDeadLetter } from '../../jobs/dead-letters.js';
 import type { Database } from '../../store/database.js';
 import { getJob, listJobRecords, type JobFilter } from '../../store/job-records.js';
 import type { JobsTable } from '../../store/schema.js';
-import { badBody, reasonOf } from './reason-body.js';
-import { sendError } from './send-error.js';
+import { reasonOf } from './reason-body.js';
+import { refuseUnparsableBody, sendError } from './send-error.js';
 
 const STATUSES: ReadonlyArray<JobsTable['status']> = ['pending', 'running', 'done', 'failed'];
 const KIND = /^[a-z][a-z0-9.-]{0,63}$/;
@@ -58,7 +58,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: JobRoutesDeps): vo
       return sendError(reply, asRadbridgeError(err));
     }
   });
-  app.post<{ Params: { id: string } }>('/api/jobs/:id/retry', { errorHandler: badBody }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/api/jobs/:id/retry', { errorHandler: refuseUnparsableBody }, async (req, reply) => {
     try {
       const id = jobIdOf(req.params.id);
       const job = await retryDeadLetter(deps, id, { actor: req.ip, source: req.ip, reason: reasonOf(req.body) });

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { RadbridgeError, asRadbridgeError } from '../../domain/errors.js';
 import type { IngestDeps } from '../../ingest/ingest-deps.js';
 import { requestStudyPull } from '../../ingest/study-pull.js';
-import { badBody, reasonOf } from './reason-body.js';
-import { sendError } from './send-error.js';
+import { reasonOf } from './reason-body.js';
+import { refuseUnparsableBody, sendError } from './send-error.js';
 
 const UID = /^\d+(\.\d+)*$/;
 
@@ -12,7 +12,7 @@ const UID = /^\d+(\.\d+)*$/;
  * (202 with the job id); GET /api/jobs/{id} (job-routes.ts) shows how the pull is doing.
  */
 export function registerPullRoutes(app: FastifyInstance, deps: IngestDeps): void {
-  app.post<{ Params: { studyUid: string } }>('/api/studies/:studyUid/available', { errorHandler: badBody }, async (req, reply) => {
+  app.post<{ Params: { studyUid: string } }>('/api/studies/:studyUid/available', { errorHandler: refuseUnparsableBody }, async (req, reply) => {
     try {
       const { studyUid } = req.params;
       if (studyUid.length > 64 || !UID.test(studyUid)) {

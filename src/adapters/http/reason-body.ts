@@ -1,13 +1,6 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { RadbridgeError } from '../../domain/errors.js';
-import { sendError } from './send-error.js';
 
 const MAX_REASON_LENGTH = 1024;
-
-/** A body fastify could not parse (bad JSON) gets the same error shape as every other refusal. */
-export function badBody(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
-  void sendError(reply, new RadbridgeError('BAD_REQUEST', err.message));
-}
 
 /** The optional body of a request that asks the hub to act is { "reason"?: string }. */
 export function reasonOf(body: unknown): string | undefined {

@@ -1,0 +1,15 @@
+import { ConfigError } from '../config/load.js';
+import type { Database } from '../store/database.js';
+import { changeRules, type RulesChangeResult } from './current-rules.js';
+import { readRulesFile } from './rules-validation.js';
+
+/**
+ * Loads `routing.rulesFile` at start: every problem is reported at once (the hub does not start),
+ * and a document that differs from the current version is stored as the next one, audited as
+ * changed by the hub from that file.
+ */
+export async function installRulesFile(database: Database, file: string, now: number): Promise<RulesChangeResult> {
+  const checked = await readRulesFile(file);
+  if (!checked.ok) throw new ConfigError(checked.issues.map((issue) => `routing.rulesFile ${file}: ${issue}`));
+  return changeRules(database, { document: checked.document, actor: 'radbridge', source: `file ${file}`, reason: `loaded at start from ${file}` }, now);
+}

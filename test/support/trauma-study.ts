@@ -1,0 +1,21 @@
+import path from 'node:path';
+import { synthStudy, type SynthKind } from '../../src/synth/synth-study.js';
+import { writeStudy } from '../../src/synth/write-study.js';
+
+const STUDY_KEYS = ['StudyInstanceUID', 'StudyDate', 'StudyTime', 'StudyID', 'AccessionNumber', 'StudyDescription', 'PatientName', 'PatientID', 'PatientBirthDate', 'PatientSex'];
+
+export interface WrittenSeries {
+  seriesUid: string;
+  description: string;
+  files: string[];
+}
+
+/** Small synthetic studies; `into` makes them series of another synthetic study (same patient and study). */
+export function writeSynth(kind: SynthKind, dir: string, into?: { dataset: Record<string, unknown> }): { studyUid: string; series: WrittenSeries[]; first: Record<string, unknown> } {
+  const study = synthStudy(kind, { seed: 11, matrix: 32, normal: true, sliceThicknessMm: 40, frames: 4 });
+  if (into) for (const o of study.objects) for (const key of STUDY_KEYS) o.dataset[key] = into.dataset[key];
+  writeStudy(study, dir);
+  const series = study.groundTruth.series.map((s) => ({ seriesUid: s.seriesInstanceUid, description: s.description, files: s.files.map((f) => path.join(dir, f)) }));
+  const first = study.objects[0]?.dataset ?? {};
+  return { studyUid: String(first.StudyInstanceUID), series, first };
+}
