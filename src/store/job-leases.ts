@@ -18,7 +18,8 @@ export interface LeasedJob {
 
 /**
  * Claims the next due job of one of `kinds` for `owner` until `leaseUntil`: a pending job whose
- * time has come, or a running one whose lease has expired (its worker died). One UPDATE whose
+ * time has come, or a running one whose lease has expired (its worker died); the highest priority
+ * first, then the longest due. One UPDATE whose
  * sub-select skips rows other workers are claiming, so no two workers win the same job.
  */
 export async function claimNextJob(database: Database, kinds: readonly string[], owner: string, now: number, leaseUntil: number): Promise<LeasedJob | undefined> {
@@ -30,6 +31,7 @@ export async function claimNextJob(database: Database, kinds: readonly string[],
       .select('id')
       .where('kind', 'in', kinds)
       .where((eb) => eb.or([eb.and([eb('status', '=', 'pending'), eb('run_after', '<=', now)]), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)])]))
+      .orderBy('priority', 'desc')
       .orderBy('run_after')
       .orderBy('id')
       .limit(1),

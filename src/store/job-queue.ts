@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Kysely, Transaction } from 'kysely';
-import type { Lane } from '../domain/lane.js';
+import { NORMAL_PRIORITY, type Lane } from '../domain/lane.js';
 import type { DB } from './schema.js';
 
 /** Job kinds and their payloads. Stages hand work to each other only through these. */
@@ -24,6 +24,8 @@ export interface EnqueueOptions {
   deadlineAt?: number;
   /** Not before this time. Default now. */
   runAfter?: number;
+  /** Higher is claimed first among due jobs. Default NORMAL_PRIORITY; routed work takes its lane's (src/domain/lane.ts). */
+  priority?: number;
 }
 
 /**
@@ -60,6 +62,7 @@ async function insertJob(db: Kysely<DB> | Transaction<DB>, kind: string, payload
       updated_at: now,
       max_attempts: options.maxAttempts ?? 5,
       deadline_at: options.deadlineAt ?? null,
+      priority: options.priority ?? NORMAL_PRIORITY,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();

@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Database } from './database.js';
 import { routingMigration } from './routing-migration.js';
+import { NORMAL_PRIORITY } from '../domain/lane.js';
 
 function initial(database: Database): Migration {
   const id = database.autoId;
@@ -148,6 +149,7 @@ const jobEngine = (database: Database): Migration => ({
     await db.schema.alterTable('jobs').addColumn('max_attempts', 'integer', (c) => c.notNull().defaultTo(5)).execute();
     await db.schema.alterTable('jobs').addColumn('started_at', 'bigint').execute();
     await db.schema.alterTable('jobs').addColumn('dead_lettered_at', 'bigint').execute();
+    await db.schema.alterTable('jobs').addColumn('priority', 'integer', (c) => c.notNull().defaultTo(NORMAL_PRIORITY)).execute();
     // A job left running by a worker of 0001 has no lease: it is claimable again at once.
     await sql`UPDATE jobs SET lease_until = 0 WHERE status = 'running'`.execute(db);
     await db.schema.createIndex('jobs_leases').on('jobs').columns(['status', 'lease_until']).execute();

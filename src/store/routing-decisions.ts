@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { lanePriority } from '../domain/lane.js';
 import type { Database } from './database.js';
 import { enqueueJob, type JobPayloads } from './job-queue.js';
 import type { DB, RoutingDecisionsTable } from './schema.js';
@@ -28,8 +29,9 @@ export interface RoutingRecord {
 }
 
 async function enqueue(trx: Transaction<DB>, job: QueuedJob, now: number): Promise<void> {
-  if (job.kind === 'analysis.run') await enqueueJob(trx, job.kind, job.payload, job.idempotencyKey, now);
-  else await enqueueJob(trx, job.kind, job.payload, job.idempotencyKey, now);
+  const options = { priority: lanePriority(job.payload.lane) };
+  if (job.kind === 'analysis.run') await enqueueJob(trx, job.kind, job.payload, job.idempotencyKey, now, options);
+  else await enqueueJob(trx, job.kind, job.payload, job.idempotencyKey, now, options);
 }
 
 /**

@@ -113,6 +113,8 @@ export interface JobsTable {
   deadline_at: Generated<number | null>;
   /** Tries, the first included, before a transient failure dead-letters the job. */
   max_attempts: Generated<number>;
+  /** Higher is claimed first among due jobs (src/domain/lane.ts). */
+  priority: Generated<number>;
   /** When the last attempt started. */
   started_at: Generated<number | null>;
   dead_lettered_at: Generated<number | null>;
