@@ -146,7 +146,7 @@ for (const kind of ['sqlite', 'postgres'] as DatabaseKind[]) {
         return untilAborted(ctx.signal);
       });
       const late = await enqueue('deadline-before', { deadlineAt: Date.now() - 1 });
-      const during = await enqueue('deadline-during', { deadlineAt: Date.now() + 300 });
+      const during = await enqueue('deadline-during', { deadlineAt: Date.now() + 1_000 });
       await engine.drain();
       await stopAll();
       const before = await job(late);
@@ -252,7 +252,7 @@ for (const kind of ['sqlite', 'postgres'] as DatabaseKind[]) {
 
     it('lists the dead letter with its reason, queues it again, runs it and audits the retry', async () => {
       let fixed = false;
-      const engine = startJobEngine({ database: hub.app.database, log, now: Date.now }, {
+      const engine = startJobEngine({ database: hub.app.database, log, now: Date.now, registry: hub.app.registry }, {
         'job.probe': () => (fixed ? Promise.resolve() : Promise.reject(new PermanentJobError('the model is not installed'))),
       }, fast);
       try {
@@ -265,6 +265,9 @@ for (const kind of ['sqlite', 'postgres'] as DatabaseKind[]) {
         const [dead] = jobs;
         assert.ok(dead);
         assert.deepEqual([dead.status, dead.last_error], ['failed', 'the model is not installed']);
+        const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+        assert.match(metrics, /radbridge_jobs_dead_lettered_total\{kind="job.probe"\} 1/);
+        assert.match(metrics, /radbridge_jobs_dead_letters\{kind="job.probe"\} 1/);
         fixed = true;
         const retried = await fetch(`${hub.url}/api/jobs/${dead.id}/retry`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'model installed' }) });
         assert.equal(retried.status, 202);
