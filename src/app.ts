@@ -2,11 +2,14 @@ import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { AnalysisDeps } from './analyze/analysis-run.js';
+import type { Analyzer } from './analyze/analyzer.js';
 import type { Config } from './config/schema.js';
 import { registerHealthRoutes } from './adapters/http/health-routes.js';
 import { registerJobRoutes } from './adapters/http/job-routes.js';
 import { registerPullRoutes } from './adapters/http/pull-routes.js';
 import { registerAnalyzerModeRoutes } from './adapters/http/analyzer-mode-routes.js';
+import { registerResultsRoutes } from './adapters/http/results-routes.js';
 import { registerRulesRoutes } from './adapters/http/rules-routes.js';
 import { registerQidoRs } from './adapters/http/qido-rs.js';
 import { registerStowRs } from './adapters/http/stow-rs.js';
@@ -22,6 +25,8 @@ import { installRulesFile } from './route/rules-file.js';
 export interface AppDeps {
   log?: Logger;
   now?: () => number;
+  /** The analyzers this hub can run, by id. */
+  analyzers?: Analyzer[];
 }
 
 export interface App {
@@ -32,6 +37,7 @@ export interface App {
   registry: Registry;
   ingest: IngestDeps;
   route: RouteDeps;
+  analysis: AnalysisDeps;
   http: FastifyInstance;
   close(): Promise<void>;
 }
@@ -48,6 +54,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   collectDefaultMetrics({ register: registry });
   const ingest: IngestDeps = { config, database, objects, log, metrics: createIngestMetrics(registry), now };
   const route: RouteDeps = { database, objects, log, now, clinicalContext: () => Promise.resolve({}) };
+  const analysis: AnalysisDeps = { database, log, now, site: config.site, analyzers: new Map((deps.analyzers ?? []).map((a) => [a.id, a])) };
   if (config.routing.rulesFile) {
     try {
       await installRulesFile(database, config.routing.rulesFile, now());
@@ -67,6 +74,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   registerJobRoutes(http, { database, now });
   registerRulesRoutes(http, route);
   registerAnalyzerModeRoutes(http, route);
+  registerResultsRoutes(http, analysis);
   return {
     config,
     log,
@@ -75,6 +83,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     registry,
     ingest,
     route,
+    analysis,
     http,
     close: async () => {
       await http.close();

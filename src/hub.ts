@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { startDimseScp } from './adapters/dimse/dimse-scp.js';
+import { analysisRunHandler } from './analyze/analysis-run.js';
 import { buildApp, type App, type AppDeps } from './app.js';
 import type { Config } from './config/schema.js';
 import { startCompletionSweeper } from './ingest/completion-sweeper.js';
 import { studyPullHandler } from './ingest/study-pull.js';
 import { startJobEngine, type JobEngine } from './jobs/job-engine.js';
+import { routeCompletedSeries } from './route/route-series.js';
 
 export interface RunningHub {
   app: App;
@@ -44,7 +46,13 @@ function startJobs(app: App): JobEngine | undefined {
   if (jobs.concurrency === 0) return undefined;
   return startJobEngine(
     { database: app.database, log: app.log, now: app.ingest.now, registry: app.registry },
-    { 'study.pull': studyPullHandler(app.ingest) },
+    {
+      'study.pull': studyPullHandler(app.ingest),
+      'series.complete': async (payload) => {
+        await routeCompletedSeries(app.route, payload);
+      },
+      'analysis.run': analysisRunHandler(app.analysis),
+    },
     { concurrency: jobs.concurrency, leaseMs: jobs.leaseMs, pollIntervalMs: jobs.pollIntervalMs, backoff: { baseMs: jobs.backoffBaseMs, maxMs: jobs.backoffMaxMs } },
   );
 }

@@ -21,6 +21,8 @@ const expectedSeriesRule = z.strictObject({
 
 export const configSchema = z.strictObject({
   dataDir: z.string().default('./data'),
+  /** The site whose rollout modes gate this hub's analysis results (a mode set for site '*' applies to every site). */
+  site: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'a site is letters, digits, dot, dash or underscore').default('main'),
   database: z
     .discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('sqlite'), path: z.string().optional() }),

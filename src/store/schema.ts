@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { RolloutMode } from '../domain/rollout-mode.js';
 
 /** Times are milliseconds since the epoch; JSON is stored as text. */
 export interface PatientsTable {
@@ -153,6 +154,25 @@ export interface RuleDocumentsTable {
   changed_at: number;
 }
 
+export interface AnalysisResultsTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  study_uid: string;
+  /** JSON array. */
+  series_uids: string;
+  generation: number;
+  amendment: number;
+  analyzer_id: string;
+  analyzer_version: string;
+  rule_id: string;
+  lane: string;
+  /** The rollout mode in force when the result came. */
+  mode: RolloutMode;
+  /** JSON array of the analyzer's findings. */
+  findings: string;
+  created_at: number;
+}
+
 export interface RoutingDecisionsTable {
   id: Generated<number>;
   study_uid: string;
@@ -194,4 +214,5 @@ export interface DB {
   rule_documents: RuleDocumentsTable;
   routing_decisions: RoutingDecisionsTable;
   analyzer_modes: AnalyzerModesTable;
+  analysis_results: AnalysisResultsTable;
 }

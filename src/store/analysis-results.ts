@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { RolloutMode } from '../domain/rollout-mode.js';
+import type { JobPayloads } from './job-queue.js';
+import type { DB } from './schema.js';
+
+/** Analysis results, one per analysis.run job: what an analyzer found on which series, under which rollout mode. */
+
+export interface NewAnalysisResult {
+  /** The analysis.run job's key: a job run twice stores its result once. */
+  idempotencyKey: string;
+  request: JobPayloads['analysis.run'];
+  analyzerVersion: string;
+  mode: RolloutMode;
+  findings: Array<Record<string, unknown>>;
+}
+
+export interface StoredAnalysisResult {
+  studyUid: string;
+  seriesUids: string[];
+  generation: number;
+  amendment: boolean;
+  analyzerId: string;
+  analyzerVersion: string;
+  ruleId: string;
+  lane: string;
+  mode: RolloutMode;
+  findings: Array<Record<string, unknown>>;
+  createdAt: number;
+}
+
+/** Stores the result unless this job's result is stored already; true when this call stored it. */
+export async function recordAnalysisResult(db: Kysely<DB>, result: NewAnalysisResult, now: number): Promise<boolean> {
+  const r = result.request;
+  const inserted = await db
+    .insertInto('analysis_results')
+    .values({
+      idempotency_key: result.idempotencyKey,
+      study_uid: r.studyUid,
+      series_uids: JSON.stringify(r.seriesUids),
+      generation: r.generation,
+      amendment: r.amendment ? 1 : 0,
+      analyzer_id: r.analyzerId,
+      analyzer_version: result.analyzerVersion,
+      rule_id: r.ruleId,
+      lane: r.lane,
+      mode: result.mode,
+      findings: JSON.stringify(result.findings),
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .executeTakeFirst();
+  return (inserted.numInsertedOrUpdatedRows ?? 0n) > 0n;
+}
+
+export async function listAnalysisResults(db: Kysely<DB>, studyUid: string): Promise<StoredAnalysisResult[]> {
+  const rows = await db.selectFrom('analysis_results').selectAll().where('study_uid', '=', studyUid).orderBy('id').execute();
+  return rows.map((row) => ({
+    studyUid: row.study_uid,
+    seriesUids: JSON.parse(row.series_uids) as string[],
+    generation: row.generation,
+    amendment: row.amendment === 1,
+    analyzerId: row.analyzer_id,
+    analyzerVersion: row.analyzer_version,
+    ruleId: row.rule_id,
+    lane: row.lane,
+    mode: row.mode,
+    findings: JSON.parse(row.findings) as Array<Record<string, unknown>>,
+    createdAt: row.created_at,
+  }));
+}
