@@ -119,6 +119,9 @@ describe('predicates', () => {
     assert.equal(passes({ classification: 'ct.kernel', in: ['bone', 'lung'] }), false);
     assert.equal(passes({ classification: 'radiograph.view', exists: false }), true);
     assert.equal(passes({ classification: 'regions', in: ['head'] }), true, 'a single-region series covers its body region');
+    assert.equal(passes({ classification: 'ct.kernel', exists: false }, subject({ Modality: 'CT' })), true, 'no kernel named: unknown is no classification');
+    assert.equal(passes({ classification: 'bodyRegion', exists: false }, subject({ Modality: 'CT' })), true);
+    assert.equal(passes({ classification: 'regions', exists: true }, subject({ Modality: 'CT' })), false);
     const pan = subject({ Modality: 'CT', BodyPartExamined: 'WHOLEBODY', ImagePositionPatient: [0, 0, -5] }, {});
     const panScan = { ...pan, classification: classifySeries({ ...seriesFacts(pan.attributes), zRange: [-965, -5] }) };
     assert.deepEqual(explain({ classification: 'regions', in: ['chest'] }, panScan).actual, ['head', 'cervical-spine', 'chest', 'abdomen', 'pelvis']);

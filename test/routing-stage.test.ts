@@ -10,7 +10,7 @@ import { verifyAuditChain } from '../src/store/audit-log.js';
 import { listJobs, type JobPayloads } from '../src/store/job-queue.js';
 import { stow } from './support/stow-client.js';
 import { postgresDatabase, startTestHub, tempDir, type Overrides, type TestHub } from './support/test-hub.js';
-import { writeSynth } from './support/trauma-study.js';
+import { writeLateInstance, writeSynth } from './support/trauma-study.js';
 
 /** The route stage and its stored configuration, on the embedded SQLite index and on the machine's PostgreSQL. */
 const databases: Array<[string, () => Overrides]> = [
@@ -186,14 +186,25 @@ for (const [name, database] of databases) {
       assert.ok(results.every((r) => r.routed));
     });
 
-    it('a stale completion of a reopened series is skipped; its amendment is routed as one', async () => {
+    it('a late instance reopens a series: the stale completion is skipped and the amendment is routed once more', async () => {
       const head = writeSynth('trauma-ct-head', tempDir());
       const [brain] = head.series;
-      const payload = (await completions()).find((c) => c.seriesUid === brain?.seriesUid);
-      assert.ok(payload);
-      const stale = await routeCompletedSeries(hub.app.route, { ...payload, generation: payload.generation + 1, amendment: true });
-      assert.equal(stale.routed, false);
-      assert.match(stale.routed ? '' : stale.reason, /generation 1, this completion was 2/);
+      const first = (await completions()).find((c) => c.seriesUid === brain?.seriesUid);
+      assert.ok(first);
+      const late = writeLateInstance('trauma-ct-head', `${tempDir()}/late.dcm`);
+      const target = { host: '127.0.0.1', port: hub.dicomPort, callingAeTitle: 'CT_TRAUMA1', calledAeTitle: 'RADBRIDGE' };
+      assert.equal((await sendFiles(target, [late])).failures.length, 0);
+      const stale = await routeCompletedSeries(hub.app.route, first);
+      assert.deepEqual(stale, { routed: false, reason: `series ${brain?.seriesUid} is at generation 2, this completion was 1` });
+      await wait(250);
+      await hub.sweep();
+      const amendment = (await completions()).find((c) => c.seriesUid === brain?.seriesUid && c.generation === 2);
+      assert.deepEqual([amendment?.amendment, amendment?.instanceCount], [true, first.instanceCount + 1]);
+      assert.ok(amendment);
+      await routeCompletedSeries(hub.app.route, amendment);
+      await routeCompletedSeries(hub.app.route, amendment);
+      const runs = (await queued()).filter((j) => j.seriesUids[0] === brain?.seriesUid);
+      assert.deepEqual(runs.map((j) => [j.analyzerId, j.generation, j.amendment]), [['ich', 1, false], ['ich', 2, true]]);
     });
 
     it('rollout modes: silent by default, per site, each change audited with the old and new mode and the reason', async () => {

@@ -86,12 +86,13 @@ function classificationValues(c: SeriesClassification | undefined, path: Classif
   if (!c) return { values: [], evidence: ['the series has no classification'] };
   if (path === 'regions') {
     // The regions a series covers: its split along z when it spans several, else its one body region.
-    if (c.regions.length === 0) return { values: [c.bodyRegion.value], evidence: [`one region, the body region (from ${c.bodyRegion.basis})`] };
+    if (c.regions.length === 0) return { values: c.bodyRegion.value === 'unknown' ? [] : [c.bodyRegion.value], evidence: [`one region, the body region (from ${c.bodyRegion.basis})`] };
     return { values: [...new Set(c.regions.map((r) => r.region))], evidence: c.regions.map((r) => `${r.region} z ${r.zFrom}..${r.zTo}`) };
   }
   const node = classifiedAt[path](c);
   if (!node) return { values: [], evidence: [`no ${path.split('.')[0] ?? path} classification`] };
-  return { values: [node.value], evidence: [`from ${node.basis}`, ...node.evidence.map((e) => `${e.source}: ${e.value}`)] };
+  // 'unknown' is no classification: `exists: false` finds it, `equals` never does.
+  return { values: node.value === 'unknown' ? [] : [node.value], evidence: [`from ${node.basis}`, ...node.evidence.map((e) => `${e.source}: ${e.value}`)] };
 }
 
 /** Evaluates a predicate against a series and explains the outcome, part by part. */

@@ -4,7 +4,10 @@ import { RadbridgeError } from '../domain/errors.js';
 import type { ObjectStore } from './object-store.js';
 import type { DB } from './schema.js';
 
-/** What routing reads of a stored series: its index row and the header bytes (everything before the pixel data) of each file. */
+/**
+ * What routing reads of a stored series: its index row and the header bytes (everything before the
+ * pixel data) of each file, in the order received, so the first file received stands for the series.
+ */
 
 export interface StoredSeriesHeaders {
   studyUid: string;
@@ -27,7 +30,6 @@ export async function findSeriesHeaders(db: Kysely<DB>, seriesUid: string): Prom
     .selectFrom('instances')
     .select(['file_path', 'file_size', 'pixel_data_tag_offset'])
     .where('series_fk', '=', series.id)
-    .orderBy('instance_number')
     .orderBy('id')
     .execute();
   return {
