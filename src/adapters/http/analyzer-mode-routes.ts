@@ -4,7 +4,8 @@ import { RadbridgeError, asRadbridgeError } from '../../domain/errors.js';
 import { DEFAULT_ROLLOUT_MODE, rolloutModes } from '../../domain/rollout-mode.js';
 import type { RouteDeps } from '../../route/route-deps.js';
 import { EVERY_SITE, listAnalyzerModes, setRolloutMode } from '../../store/analyzer-modes.js';
-import { auditRefusedChange, parseBody, requiredReason } from './change-request.js';
+import { auditRefusedChange, parseBody } from './change-request.js';
+import { requiredReason } from './reason-body.js';
 import { refuseUnparsableBody, sendError } from './send-error.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;

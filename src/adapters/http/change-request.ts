@@ -5,16 +5,7 @@ import { issuePath } from '../../route/rules-validation.js';
 import { recordAudit, type AuditEventType } from '../../store/audit-log.js';
 import type { Database } from '../../store/database.js';
 
-/** Reading the body of a configuration change: a reason is required, every problem is named with its path, and a refusal is audited. */
-
-const MAX_REASON_LENGTH = 1024;
-
-export function requiredReason(body: unknown): string {
-  const reason = typeof body === 'object' && body !== null ? (body as { reason?: unknown }).reason : undefined;
-  if (typeof reason !== 'string' || reason.trim() === '') throw new RadbridgeError('REASON_REQUIRED', 'the body needs a non-empty "reason": why this change is made');
-  if (reason.length > MAX_REASON_LENGTH) throw new RadbridgeError('BAD_REQUEST', `reason has at most ${MAX_REASON_LENGTH} characters`);
-  return reason.trim();
-}
+/** Reading the body of a configuration change: every problem is named with its path, and a refusal is audited (its reason: reason-body.ts). */
 
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);

@@ -13,3 +13,11 @@ export function reasonOf(body: unknown): string | undefined {
   }
   return reason;
 }
+
+/** A configuration change names why it is made. */
+export function requiredReason(body: unknown): string {
+  const reason = typeof body === 'object' && body !== null ? (body as { reason?: unknown }).reason : undefined;
+  if (typeof reason !== 'string' || reason.trim() === '') throw new RadbridgeError('REASON_REQUIRED', 'the body needs a non-empty "reason": why this change is made');
+  if (reason.length > MAX_REASON_LENGTH) throw new RadbridgeError('BAD_REQUEST', `reason has at most ${MAX_REASON_LENGTH} characters`);
+  return reason.trim();
+}

@@ -5,7 +5,8 @@ import { changeRules, currentRules } from '../../route/current-rules.js';
 import type { RouteDeps } from '../../route/route-deps.js';
 import { attributesTestSchema, studyTestSchema, testRules, type TestRequest } from '../../route/rule-tester.js';
 import { listRoutingDecisions } from '../../store/routing-decisions.js';
-import { auditRefusedChange, parseBody, requiredReason } from './change-request.js';
+import { auditRefusedChange, parseBody } from './change-request.js';
+import { requiredReason } from './reason-body.js';
 import { refuseUnparsableBody, sendError } from './send-error.js';
 
 const UID = /^\d+(\.\d+)*$/;
