@@ -5,6 +5,7 @@ import type { Config } from './config/schema.js';
 import { startCompletionSweeper } from './ingest/completion-sweeper.js';
 import { studyPullHandler } from './ingest/study-pull.js';
 import { startJobEngine, type JobEngine } from './jobs/job-engine.js';
+import { studyForwardHandler } from './publish/study-forward.js';
 
 export interface RunningHub {
   app: App;
@@ -44,7 +45,10 @@ function startJobs(app: App): JobEngine | undefined {
   if (jobs.concurrency === 0) return undefined;
   return startJobEngine(
     { database: app.database, log: app.log, now: app.ingest.now, registry: app.registry },
-    { 'study.pull': studyPullHandler(app.ingest) },
+    {
+      'study.pull': studyPullHandler(app.ingest),
+      'study.forward': studyForwardHandler({ config: app.config, database: app.database, objects: app.objects, log: app.log, now: app.ingest.now }),
+    },
     { concurrency: jobs.concurrency, leaseMs: jobs.leaseMs, pollIntervalMs: jobs.pollIntervalMs, backoff: { baseMs: jobs.backoffBaseMs, maxMs: jobs.backoffMaxMs } },
   );
 }
