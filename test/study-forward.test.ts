@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import { buildApp } from '../src/app.js';
+import { ConfigError } from '../src/config/load.js';
 import { sendFiles } from '../src/adapters/dimse/dimse-scu.js';
 import { studyForwardHandler } from '../src/publish/study-forward.js';
 import { routeCompletedSeries } from '../src/route/route-series.js';
@@ -12,7 +15,7 @@ import { enqueueJob, listJobs, type JobPayloads } from '../src/store/job-queue.j
 import type { JobRecord } from '../src/store/job-records.js';
 import { freePort, missingTools, run, waitForPort } from './support/interop.js';
 import { writeCtSeries, type WrittenSeries } from './support/synthetic-ct.js';
-import { startTestHub, tempDir, type TestHub } from './support/test-hub.js';
+import { startTestHub, tempDir, testConfig, type TestHub } from './support/test-hub.js';
 
 /** The forward routing action end to end: a series stored, completed and routed, sent on by the job engine to a real DCMTK storescp. */
 
@@ -137,5 +140,36 @@ describe('forwarding routed series to a DICOM destination', { skip }, () => {
     const job = await waitForJob(hub, 'gone', (j) => j.status === 'failed' || j.status === 'done');
     assert.deepEqual([job.status, job.attempts], ['failed', 1]);
     assert.equal(job.last_error, 'destination "gone" is not configured (destinations: archive, down)');
+  });
+});
+
+describe('forward destinations in rules documents', () => {
+  const destinations = { archive: { host: '127.0.0.1', port: 9, aeTitle: 'ARCHIVE' }, pacs: { host: '127.0.0.1', port: 9, aeTitle: 'PACS' } };
+  const forwardingTo = (...names: string[]) => ({ version: 1, rules: [{ id: 'ct', when: { attribute: 'Modality', equals: 'CT' }, actions: names.map((destination) => ({ forward: { destination } })) }] });
+
+  it('PUT /api/rules refuses a forward to a destination the configuration does not name, listing the known ones', async () => {
+    const hub = await startTestHub({ destinations });
+    try {
+      const put = (document: unknown) => fetch(`${hub.url}/api/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ document, reason: 'forward CT' }) });
+      const refused = await put(forwardingTo('archive', 'reasearch'));
+      const body = (await refused.json()) as { error: string; issues: string[] };
+      assert.deepEqual([refused.status, body.error, body.issues], [400, 'RULES_INVALID', ['rules[0].actions[1].forward.destination: unknown destination "reasearch" (configured: archive, pacs in destinations)']]);
+      assert.equal((await put(forwardingTo('archive', 'pacs'))).status, 201);
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it('a rules file forwarding to an unknown destination stops the hub from starting', async () => {
+    const file = path.join(tempDir(), 'rules.json');
+    writeFileSync(file, JSON.stringify(forwardingTo('pacs', 'teleradiology')));
+    await assert.rejects(buildApp(testConfig(tempDir(), { routing: { rulesFile: file } }), { log: pino({ level: 'silent' }) }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.deepEqual(err.problems, [
+        `routing.rulesFile ${file}: rules[0].actions[0].forward.destination: unknown destination "pacs" (none are configured in destinations)`,
+        `routing.rulesFile ${file}: rules[0].actions[1].forward.destination: unknown destination "teleradiology" (none are configured in destinations)`,
+      ]);
+      return true;
+    });
   });
 });
