@@ -53,11 +53,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const ingest: IngestDeps = { config, database, objects, log, metrics: createIngestMetrics(registry), now };
-  const route: RouteDeps = { database, objects, log, now, clinicalContext: () => Promise.resolve({}) };
+  const destinations = Object.keys(config.destinations);
+  const route: RouteDeps = { database, objects, log, now, destinations, clinicalContext: () => Promise.resolve({}) };
   const analysis: AnalysisDeps = { database, log, now, site: config.site, analyzers: new Map((deps.analyzers ?? []).map((a) => [a.id, a])) };
   if (config.routing.rulesFile) {
     try {
-      await installRulesFile(database, config.routing.rulesFile, now());
+      await installRulesFile(database, config.routing.rulesFile, destinations, now());
     } catch (err) {
       await database.close();
       throw err;

@@ -7,6 +7,7 @@ import { startCompletionSweeper } from './ingest/completion-sweeper.js';
 import { studyPullHandler } from './ingest/study-pull.js';
 import { startJobEngine, type JobEngine } from './jobs/job-engine.js';
 import { routeCompletedSeries } from './route/route-series.js';
+import { studyForwardHandler } from './publish/study-forward.js';
 
 export interface RunningHub {
   app: App;
@@ -52,6 +53,7 @@ function startJobs(app: App): JobEngine | undefined {
         await routeCompletedSeries(app.route, payload);
       },
       'analysis.run': analysisRunHandler(app.analysis),
+      'study.forward': studyForwardHandler({ config: app.config, database: app.database, objects: app.objects, log: app.log, now: app.ingest.now }),
     },
     { concurrency: jobs.concurrency, leaseMs: jobs.leaseMs, pollIntervalMs: jobs.pollIntervalMs, backoff: { baseMs: jobs.backoffBaseMs, maxMs: jobs.backoffMaxMs } },
   );

@@ -52,11 +52,14 @@ const traumaRules = {
   ],
 };
 
+/** The destinations the rules forward to; nothing listens on them (forwarding has tests of its own). */
+const exampleDestinations = Object.fromEntries(['research-archive', 'teleradiology', 'research'].map((name) => [name, { host: '127.0.0.1', port: 9, aeTitle: 'NOBODY' }]));
+
 for (const [name, database] of databases) {
   describe(`routing on ${name}`, () => {
     let hub: TestHub;
     before(async () => {
-      hub = await startTestHub({ database: database(), completion: { quietPeriodMs: 200, sweepIntervalMs: 60_000 } });
+      hub = await startTestHub({ database: database(), completion: { quietPeriodMs: 200, sweepIntervalMs: 60_000 }, destinations: exampleDestinations });
     });
     after(async () => {
       await hub.stop();

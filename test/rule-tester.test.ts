@@ -32,12 +32,15 @@ async function post(hub: TestHub, body: unknown): Promise<{ status: number; body
   return { status: r.status, body: (await r.json()) as TestReport & { error?: string } };
 }
 
+/** The destinations docs/rules-example.yaml forwards to. */
+const exampleDestinations = { 'research-archive': { host: '127.0.0.1', port: 9, aeTitle: 'RESEARCH' }, teleradiology: { host: '127.0.0.1', port: 9, aeTitle: 'TELERAD' } };
+
 const find = (e: Explanation, looked: string): Explanation | undefined => (e.looked === looked ? e : (e.children ?? []).map((c) => find(c, looked)).find(Boolean));
 
 describe('the rules file at start', () => {
   it('is validated, stored as the current version by the hub and audited; the same file again is no change', async () => {
     const dataDir = tempDir();
-    const config = testConfig(dataDir, { routing: { rulesFile: exampleRules } });
+    const config = testConfig(dataDir, { routing: { rulesFile: exampleRules }, destinations: exampleDestinations });
     for (let start = 0; start < 2; start++) {
       const app = await buildApp(config, { log: pino({ level: 'silent' }) });
       const versions = await app.database.db.selectFrom('rule_documents').select(['version', 'changed_by', 'reason']).execute();
@@ -76,7 +79,7 @@ describe('the rule tester', () => {
   let head: ReturnType<typeof writeSynth>;
   let headDir: string;
   before(async () => {
-    hub = await startTestHub({ routing: { rulesFile: exampleRules }, completion: { quietPeriodMs: 60_000, sweepIntervalMs: 60_000 } });
+    hub = await startTestHub({ routing: { rulesFile: exampleRules }, destinations: exampleDestinations, completion: { quietPeriodMs: 60_000, sweepIntervalMs: 60_000 } });
     headDir = tempDir();
     head = writeSynth('trauma-ct-head', headDir);
     const target = { host: '127.0.0.1', port: hub.dicomPort, callingAeTitle: 'CT_TRAUMA2', calledAeTitle: 'RADBRIDGE' };

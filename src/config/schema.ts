@@ -19,6 +19,15 @@ const expectedSeriesRule = z.strictObject({
   maxWaitMs: ms.default(600_000),
 });
 
+/** A DICOM peer the hub sends to (C-STORE SCU), named in routing rules by its key in `destinations`. */
+const destination = z.strictObject({
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(1).max(65535),
+  aeTitle,
+  /** The hub's AE title on associations to this peer. Default dicom.aeTitle. */
+  callingAeTitle: aeTitle.optional(),
+});
+
 export const configSchema = z.strictObject({
   dataDir: z.string().default('./data'),
   /** The site whose rollout modes gate this hub's analysis results (a mode set for site '*' applies to every site). */
@@ -93,6 +102,8 @@ export const configSchema = z.strictObject({
       backoffMaxMs: ms.default(300_000),
     })
     .prefault({}),
+  /** DICOM peers that routing rules forward to (`forward: { destination: name }`). */
+  destinations: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'a destination name is letters, digits, dot, dash, underscore or @'), destination).prefault({}),
   routing: z
     .strictObject({
       /** A YAML or JSON rules document, validated and stored as the current version at start (docs/rules-example.yaml). */
@@ -106,4 +117,5 @@ export const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
+export type Destination = z.infer<typeof destination>;
 export type DuplicatePolicy = (typeof duplicatePolicies)[number];

@@ -49,6 +49,8 @@ export interface RulesChangeRequest {
   actor: string;
   source: string;
   reason: string;
+  /** The configured destination names, which forward actions must name. */
+  destinations: readonly string[];
 }
 
 export interface RulesChangeResult {
@@ -62,7 +64,7 @@ export interface RulesChangeResult {
 /** Validates a document and stores it as the next version with a config.rules-changed audit event; bad documents store nothing. */
 export async function changeRules(database: Database, request: RulesChangeRequest, now: number): Promise<RulesChangeResult> {
   if (request.reason.trim() === '') throw new RadbridgeError('REASON_REQUIRED', 'a change of the routing rules needs a reason');
-  const checked = validateRules(request.document);
+  const checked = validateRules(request.document, { destinations: request.destinations });
   if (!checked.ok) throw new RadbridgeError('RULES_INVALID', `the rules document has ${checked.issues.length} problem(s)`, checked.issues);
   const json = JSON.stringify(checked.document);
   const sha256 = createHash('sha256').update(json).digest('hex');

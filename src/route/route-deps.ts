@@ -8,6 +8,8 @@ export interface RouteDeps {
   objects: ObjectStore;
   log: Logger;
   now: () => number;
+  /** The names of the configured destinations: a rules change forwarding anywhere else is refused. */
+  destinations: readonly string[];
   /** Clinical context of a study (e.g. { traumaActivation: true } from an HL7 order); empty until a stage supplies it. */
   clinicalContext: (studyUid: string) => Promise<Record<string, unknown>>;
 }

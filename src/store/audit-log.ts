@@ -6,7 +6,7 @@ import type { AuditLogTable, DB } from './schema.js';
 /**
  * The append-only, hash-chained audit log. Event codes follow DICOM PS3.15 audit messages
  * (DCM 110104 DICOM Instances Transferred, 110103 Instances Accessed, 110112 Query,
- * 110113 Security Alert).
+ * 110106 Export, 110113 Security Alert).
  */
 export const auditEventCodes = {
   'instance.received': '110104',
@@ -18,6 +18,8 @@ export const auditEventCodes = {
   'association.rejected': '110113',
   'instances.retrieved': '110103',
   'instances.queried': '110112',
+  // Instances sent on to a configured DICOM destination (the forward routing action).
+  'instances.forwarded': '110106',
   // Application Activity: an operator acting on the hub's own work (a dead-lettered job queued again).
   'job.retried': '110100',
   // PS3.15 files configuration changes under Security Alert (event type 110131 Software Configuration).

@@ -51,3 +51,26 @@ export async function findStoredInstances(db: Kysely<DB>, scope: InstanceScope):
   if (scope.sopInstanceUid !== undefined) query = query.where('i.sop_instance_uid', '=', scope.sopInstanceUid);
   return query.orderBy('se.id').orderBy('i.id').execute();
 }
+
+/** A stored file of a series, for sending it on. */
+export interface SeriesFile {
+  seriesUid: string;
+  sopInstanceUid: string;
+  /** Relative to the object store (ObjectStore.absolute). */
+  filePath: string;
+}
+
+/** The stored files of the given series of a study, series by series in the order they were received. */
+export async function findSeriesFiles(db: Kysely<DB>, studyUid: string, seriesUids: readonly string[]): Promise<SeriesFile[]> {
+  if (seriesUids.length === 0) return [];
+  return db
+    .selectFrom('instances as i')
+    .innerJoin('series as se', 'se.id', 'i.series_fk')
+    .innerJoin('studies as st', 'st.id', 'se.study_fk')
+    .select(['se.series_uid as seriesUid', 'i.sop_instance_uid as sopInstanceUid', 'i.file_path as filePath'])
+    .where('st.study_uid', '=', studyUid)
+    .where('se.series_uid', 'in', [...seriesUids])
+    .orderBy('se.id')
+    .orderBy('i.id')
+    .execute();
+}

@@ -29,7 +29,7 @@ export function registerRulesRoutes(app: FastifyInstance, deps: RouteDeps): void
     try {
       const reason = requiredReason(req.body);
       const { document } = parseBody(putBody, req.body);
-      const result = await changeRules(deps.database, { document, reason, actor: req.ip, source: 'http' }, deps.now());
+      const result = await changeRules(deps.database, { document, reason, actor: req.ip, source: 'http', destinations: deps.destinations }, deps.now());
       return await reply.code(result.changed ? 201 : 200).send(result);
     } catch (err) {
       const error = asRadbridgeError(err);
