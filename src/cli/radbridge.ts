@@ -4,6 +4,7 @@ import { startHub } from '../hub.js';
 import { sendFiles } from '../adapters/dimse/dimse-scu.js';
 import { registerAnalyzerCommands } from './analyzer-commands.js';
 import { collectDicomFiles } from './collect-files.js';
+import { HubRefusal, requestHub } from './hub-request.js';
 import { registerRulesCommands } from './rules-commands.js';
 import { SYNTH_KINDS, isSynthKind, synthStudy } from '../synth/synth-study.js';
 import { COMPRESSIONS, writeStudy, type Compression } from '../synth/write-study.js';
@@ -66,7 +67,7 @@ jobs
   .option('--url <url>', 'hub HTTP base URL', 'http://127.0.0.1:8080')
   .action(async (opts: { status?: string; kind?: string; limit: string; url: string }) => {
     const query = new URLSearchParams({ limit: opts.limit, ...(opts.status ? { status: opts.status } : {}), ...(opts.kind ? { kind: opts.kind } : {}) });
-    const body = await callHub(`${opts.url}/api/jobs?${query}`, { method: 'GET' });
+    const body = await unlessRefused(requestHub(opts.url, 'GET', `/api/jobs?${query}`));
     if (body) for (const line of jobLines(body)) console.log(line);
   });
 
@@ -77,11 +78,7 @@ jobs
   .option('--reason <text>', 'why, for the audit log')
   .option('--url <url>', 'hub HTTP base URL', 'http://127.0.0.1:8080')
   .action(async (id: string, opts: { reason?: string; url: string }) => {
-    const body = await callHub(`${opts.url}/api/jobs/${encodeURIComponent(id)}/retry`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(opts.reason !== undefined ? { reason: opts.reason } : {}),
-    });
+    const body = await unlessRefused(requestHub(opts.url, 'POST', `/api/jobs/${encodeURIComponent(id)}/retry`, opts.reason !== undefined ? { reason: opts.reason } : {}));
     if (body) console.log(`job ${id} queued again`);
   });
 
@@ -118,15 +115,16 @@ program
     console.log(`wrote ${files.length} DICOM file(s) and ground-truth.json to ${opts.out}`);
   });
 
-/** The hub's JSON answer, or undefined after printing its error and setting the exit code. */
-async function callHub(url: string, init: RequestInit): Promise<unknown> {
-  const response = await fetch(url, init);
-  const body = (await response.json()) as unknown;
-  if (response.ok) return body;
-  const { error, message } = body as { error?: string; message?: string };
-  console.error(`${error ?? response.status}: ${message ?? JSON.stringify(body)}`);
-  process.exitCode = 1;
-  return undefined;
+/** The hub's answer, or undefined after printing its refusal and setting exit code 1. */
+async function unlessRefused(request: Promise<unknown>): Promise<unknown> {
+  try {
+    return await request;
+  } catch (err) {
+    if (!(err instanceof HubRefusal)) throw err;
+    console.error(err.message);
+    process.exitCode = 1;
+    return undefined;
+  }
 }
 
 function jobLines(body: unknown): string[] {
