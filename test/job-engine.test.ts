@@ -197,6 +197,8 @@ for (const kind of ['sqlite', 'postgres'] as DatabaseKind[]) {
       start(
         async (_payload, ctx) => {
           await t.database.db.transaction().execute((trx) => recordEffectOnce(trx, ctx.idempotencyKey, 'first worker', Date.now()));
+          // Once its first attempt is aborted the first worker may claim the expired lease itself, before the second does.
+          if (ctx.attempt > 1) return;
           started.count();
           await untilAborted(ctx.signal).catch((err: Error) => {
             abortedWith = err.message;
@@ -204,7 +206,7 @@ for (const kind of ['sqlite', 'postgres'] as DatabaseKind[]) {
             throw err;
           });
         },
-        { leaseMs: 300, workerId: 'first' },
+        { leaseMs: 300, workerId: 'first', concurrency: 1 },
       );
       const id = await enqueue('stolen');
       await started.reached;
