@@ -55,6 +55,23 @@ describe('configuration', () => {
     assert.equal(loadConfig({ env: { RADBRIDGE_DICOM__HOST: '0.0.0.0', RADBRIDGE_DICOM__ALLOWED_CALLING_AE_TITLES: 'CT1' } }).dicom.host, '0.0.0.0');
   });
 
+  it('reads forward destinations from a file and names each bad one by its path', () => {
+    const file = path.join(tempDir(), 'radbridge.yaml');
+    writeFileSync(file, 'destinations:\n  pacs:\n    host: pacs.local\n    port: 104\n    aeTitle: SECTRA\n    callingAeTitle: RB_OUT\n');
+    assert.deepEqual(loadConfig({ file, env: {} }).destinations, { pacs: { host: 'pacs.local', port: 104, aeTitle: 'SECTRA', callingAeTitle: 'RB_OUT' } });
+    const bad = { 'bad name': { host: 'x', port: 104, aeTitle: 'X' }, pacs: { host: '', port: 70_000, aeTitle: 'A_TITLE_FAR_TOO_LONG', tls: true } };
+    const err = (() => {
+      try {
+        loadConfig({ env: {}, overrides: { destinations: bad } });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    assert.ok(err instanceof ConfigError);
+    for (const where of [/destinations\.bad name/, /destinations\.pacs\.host/, /destinations\.pacs\.port/, /destinations\.pacs\.aeTitle/, /destinations\.pacs.*tls/]) assert.match(err.message, where);
+  });
+
   it('names a file that cannot be read', () => {
     assert.throws(() => loadConfig({ file: '/nonexistent/radbridge.yaml', env: {} }), /nonexistent\/radbridge\.yaml/);
   });

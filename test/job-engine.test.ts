@@ -239,6 +239,32 @@ for (const kind of ['sqlite', 'postgres'] as DatabaseKind[]) {
       assert.match(record.last_error ?? '', /interrupted by the worker stopping/);
       await t.database.db.updateTable('jobs').set({ status: 'done' }).where('id', '=', id).execute();
     });
+
+    it('stops without a handler that ignores its signal, whose job another worker takes over once the lease runs out', async () => {
+      const started = calls(1);
+      let release: () => void = () => {};
+      const stuck = start(
+        () => {
+          started.count();
+          return new Promise<void>((resolve) => (release = resolve));
+        },
+        { leaseMs: 200, stopGraceMs: 50, concurrency: 1 },
+      );
+      const id = await enqueue('ignores-abort');
+      await started.reached;
+      engines.splice(engines.indexOf(stuck), 1);
+      await stuck.stop();
+      assert.deepEqual([(await job(id)).status, (await job(id)).attempts], ['running', 1], 'left under its lease');
+      const attempts: number[] = [];
+      const next = start((_payload, ctx) => {
+        attempts.push(ctx.attempt);
+        return Promise.resolve();
+      });
+      await next.drain();
+      await stopAll();
+      release();
+      assert.deepEqual([(await job(id)).status, attempts], ['done', [2]]);
+    });
   });
 }
 

@@ -170,8 +170,9 @@ describe('the rule tester', () => {
     const audit = await hub.app.database.db.selectFrom('audit_log').select('detail').where('event_type', '=', 'config.rollout-mode-changed').execute();
     assert.deepEqual(audit.map((a) => JSON.parse(a.detail) as unknown), [{ analyzerId: 'intracranial-haemorrhage', site: 'north', from: 'silent', to: 'assistive', reason: 'validation done' }]);
     const noReason = await cli('analyzers', 'mode', 'intracranial-haemorrhage', 'active', '--url', hub.url);
-    assert.notEqual(noReason.code, 0);
-    assert.match(noReason.stderr, /--reason/);
+    assert.deepEqual([noReason.code, /--reason/.test(noReason.stderr)], [2, true], 'a usage error');
+    const blankReason = await cli('analyzers', 'mode', 'intracranial-haemorrhage', 'active', '--reason', ' ', '--url', hub.url);
+    assert.deepEqual([blankReason.code, /reason/.test(blankReason.stderr)], [1, true], 'the hub refuses');
     const unknownMode = await cli('analyzers', 'mode', 'intracranial-haemorrhage', 'loud', '--reason', 'x', '--url', hub.url);
     assert.deepEqual([unknownMode.code, /mode must be one of silent, assistive, active/.test(unknownMode.stderr)], [2, true]);
   });

@@ -27,6 +27,8 @@ const rules = {
   rules: [
     { id: 'ct-to-archive', when: { all: [{ attribute: 'Modality', equals: 'CT' }, { sender: { aeTitle: { equals: 'CT1' } } }] }, actions: [{ forward: { destination: 'archive' } }] },
     { id: 'ct-to-down', when: { sender: { aeTitle: { equals: 'CT_DOWN' } } }, actions: [{ forward: { destination: 'down' } }], lane: 'urgent' },
+    { id: 'ct-to-strict', when: { sender: { aeTitle: { equals: 'CT_STRICT' } } }, actions: [{ forward: { destination: 'strict' } }] },
+    { id: 'ct-to-full', when: { sender: { aeTitle: { equals: 'CT_FULL' } } }, actions: [{ forward: { destination: 'full' } }] },
   ],
 };
 
@@ -60,6 +62,9 @@ async function sopInstanceUidsIn(folder: string): Promise<string[]> {
 describe('forwarding routed series to a DICOM destination', { skip }, () => {
   const outDir = tempDir();
   let hub: TestHub;
+  /** Peers that refuse the 64x64 test images: one as too large to hold (0xA700, out of resources), one as beyond its limits (0xC000). */
+  let full: TestHub;
+  let strict: TestHub;
   let stopStorescp: () => void = () => {};
 
   before(async () => {
@@ -68,16 +73,25 @@ describe('forwarding routed series to a DICOM destination', { skip }, () => {
     stopStorescp = () => child.kill('SIGTERM');
     await waitForPort(port, child);
     const downPort = await freePort();
+    full = await startTestHub({ limits: { maxObjectBytes: 4096 } });
+    strict = await startTestHub({ limits: { maxRows: 32 } });
     hub = await startTestHub({
       completion: { quietPeriodMs: 200, sweepIntervalMs: 60_000 },
       jobs: { pollIntervalMs: 50, backoffBaseMs: 50, backoffMaxMs: 200 },
-      destinations: { archive: { host: '127.0.0.1', port, aeTitle: 'STORESCP' }, down: { host: '127.0.0.1', port: downPort, aeTitle: 'DOWN', callingAeTitle: 'RB_OUT' } },
+      destinations: {
+        archive: { host: '127.0.0.1', port, aeTitle: 'STORESCP' },
+        down: { host: '127.0.0.1', port: downPort, aeTitle: 'DOWN', callingAeTitle: 'RB_OUT' },
+        full: { host: '127.0.0.1', port: full.dicomPort, aeTitle: 'RADBRIDGE' },
+        strict: { host: '127.0.0.1', port: strict.dicomPort, aeTitle: 'RADBRIDGE' },
+      },
     });
     const put = await fetch(`${hub.url}/api/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ document: rules, reason: 'forward CT' }) });
     assert.equal(put.status, 201, await put.text());
   });
   after(async () => {
     await hub.stop();
+    await full.stop();
+    await strict.stop();
     stopStorescp();
   });
 
@@ -132,6 +146,24 @@ describe('forwarding routed series to a DICOM destination', { skip }, () => {
     assert.equal(job.dead_lettered_at === null, job.status === 'pending');
   });
 
+  it('dead-letters at once what the peer refuses for good, and retries what it refuses for want of resources', async () => {
+    const refused = writeCtSeries({ dir: tempDir(), count: 2, seed: 'forward-strict' });
+    await storeAndRoute(refused, 'CT_STRICT');
+    const permanent = await waitForJob(hub, 'strict', (j) => j.status === 'failed' || j.status === 'done');
+    assert.deepEqual([permanent.status, permanent.attempts], ['failed', 1]);
+    assert.match(permanent.last_error ?? '', /^strict did not store 2 instance\(s\) \(sent 0\); first: status 0xc000 /);
+
+    const tooLarge = writeCtSeries({ dir: tempDir(), count: 2, seed: 'forward-full' });
+    await storeAndRoute(tooLarge, 'CT_FULL');
+    const transient = await waitForJob(hub, 'full', (j) => j.status === 'failed' || j.status === 'done');
+    assert.deepEqual([transient.status, transient.attempts], ['failed', transient.max_attempts]);
+    assert.ok(transient.max_attempts > 1);
+    assert.match(transient.last_error ?? '', /full did not store 2 instance\(s\) \(sent 0\); first: status 0xa700 .*\(gave up after \d+ attempts\)$/);
+    const audit = await hub.app.database.db.selectFrom('audit_log').select(['outcome', 'detail']).where('event_type', '=', 'instances.forwarded').where('study_uid', '=', tooLarge.studyUid).execute();
+    assert.equal(audit.length, transient.max_attempts, 'each attempt is audited');
+    assert.ok(audit.every((a) => a.outcome !== 'success'), JSON.stringify(audit));
+  });
+
   it('dead-letters a job whose destination is no longer configured at once', async () => {
     const series = writeCtSeries({ dir: tempDir(), count: 1, seed: 'forward-gone' });
     await storeAndRoute(series, 'CT_OTHER');
@@ -139,7 +171,7 @@ describe('forwarding routed series to a DICOM destination', { skip }, () => {
     await enqueueJob(hub.app.database.db, 'study.forward', payload, `study.forward:${series.seriesUid}:1:gone`, Date.now());
     const job = await waitForJob(hub, 'gone', (j) => j.status === 'failed' || j.status === 'done');
     assert.deepEqual([job.status, job.attempts], ['failed', 1]);
-    assert.equal(job.last_error, 'destination "gone" is not configured (destinations: archive, down)');
+    assert.equal(job.last_error, 'destination "gone" is not configured (destinations: archive, down, full, strict)');
   });
 });
 

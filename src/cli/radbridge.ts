@@ -1,5 +1,5 @@
-import { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { Command, CommanderError } from 'commander';
+import { loadConfig } from '../config/load.js';
 import { startHub } from '../hub.js';
 import { sendFiles } from '../adapters/dimse/dimse-scu.js';
 import { registerAnalyzerCommands } from './analyzer-commands.js';
@@ -9,7 +9,7 @@ import { registerRulesCommands } from './rules-commands.js';
 import { SYNTH_KINDS, isSynthKind, synthStudy } from '../synth/synth-study.js';
 import { COMPRESSIONS, writeStudy, type Compression } from '../synth/write-study.js';
 
-const program = new Command('radbridge').description('Vendor-neutral hub between a PACS and imaging AI');
+const program = new Command('radbridge').description('Vendor-neutral hub between a PACS and imaging AI').exitOverride();
 
 program
   .command('start')
@@ -67,8 +67,7 @@ jobs
   .option('--url <url>', 'hub HTTP base URL', 'http://127.0.0.1:8080')
   .action(async (opts: { status?: string; kind?: string; limit: string; url: string }) => {
     const query = new URLSearchParams({ limit: opts.limit, ...(opts.status ? { status: opts.status } : {}), ...(opts.kind ? { kind: opts.kind } : {}) });
-    const body = await unlessRefused(requestHub(opts.url, 'GET', `/api/jobs?${query}`));
-    if (body) for (const line of jobLines(body)) console.log(line);
+    for (const line of jobLines(await requestHub(opts.url, 'GET', `/api/jobs?${query}`))) console.log(line);
   });
 
 jobs
@@ -78,8 +77,8 @@ jobs
   .option('--reason <text>', 'why, for the audit log')
   .option('--url <url>', 'hub HTTP base URL', 'http://127.0.0.1:8080')
   .action(async (id: string, opts: { reason?: string; url: string }) => {
-    const body = await unlessRefused(requestHub(opts.url, 'POST', `/api/jobs/${encodeURIComponent(id)}/retry`, opts.reason !== undefined ? { reason: opts.reason } : {}));
-    if (body) console.log(`job ${id} queued again`);
+    await requestHub(opts.url, 'POST', `/api/jobs/${encodeURIComponent(id)}/retry`, opts.reason !== undefined ? { reason: opts.reason } : {});
+    console.log(`job ${id} queued again`);
   });
 
 program
@@ -115,18 +114,6 @@ program
     console.log(`wrote ${files.length} DICOM file(s) and ground-truth.json to ${opts.out}`);
   });
 
-/** The hub's answer, or undefined after printing its refusal and setting exit code 1. */
-async function unlessRefused(request: Promise<unknown>): Promise<unknown> {
-  try {
-    return await request;
-  } catch (err) {
-    if (!(err instanceof HubRefusal)) throw err;
-    console.error(err.message);
-    process.exitCode = 1;
-    return undefined;
-  }
-}
-
 function jobLines(body: unknown): string[] {
   const { jobs: rows } = body as { jobs: Array<{ id: number; kind: string; status: string; attempts: number; max_attempts: number; last_error: string | null }> };
   if (rows.length === 0) return ['no jobs'];
@@ -136,8 +123,10 @@ function jobLines(body: unknown): string[] {
 registerRulesCommands(program);
 registerAnalyzerCommands(program);
 
+// Exit 1: the answer is no (the hub refused, a check failed); exit 2: the command could not run.
 program.parseAsync().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error(err instanceof Error ? err.message : err);
-  process.exit(2);
+  // Commander has printed its own usage errors and help.
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(err instanceof HubRefusal ? 1 : 2);
 });

@@ -52,9 +52,6 @@ export async function runAttempt(deps: AttemptDeps, job: LeasedJob, owner: strin
     interruption = why;
     controller.abort(new Error(`job ${job.id}: ${why}`));
   };
-  const onStop = () => interrupt('worker stopping');
-  stopping.addEventListener('abort', onStop);
-  if (stopping.aborted) onStop();
   let leaseUntil = deps.now() + deps.leaseMs;
   const renew = async () => {
     try {
@@ -67,6 +64,13 @@ export async function runAttempt(deps: AttemptDeps, job: LeasedJob, owner: strin
     }
   };
   const renewer = setInterval(() => void renew(), Math.max(1, Math.floor(deps.leaseMs / 3)));
+  // A stopping worker renews no more: should the handler not give up in time, the lease runs out and another worker takes the job.
+  const onStop = () => {
+    clearInterval(renewer);
+    interrupt('worker stopping');
+  };
+  stopping.addEventListener('abort', onStop);
+  if (stopping.aborted) onStop();
   const deadline = job.deadlineAt === null ? undefined : setTimeout(() => interrupt('deadline passed'), Math.min(LONGEST_TIMER_MS, job.deadlineAt - deps.now()));
   let failure: { error: unknown } | undefined;
   try {

@@ -27,6 +27,11 @@ export interface JobEngineOptions {
   backoff?: Backoff;
   /** Names this engine in leases and logs. Default host:pid:random. */
   workerId?: string;
+  /**
+   * How long stop() waits for running handlers to give up after their signal is aborted; a handler
+   * still running then is left behind, its lease no longer renewed. Default 10 s.
+   */
+  stopGraceMs?: number;
 }
 
 export interface JobEngine {
@@ -43,6 +48,16 @@ export interface JobEngineDeps {
 }
 
 const DRAIN_CHECK_MS = 10;
+
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Calls `onQueued` for jobs queued in this process and, where the database can tell, in others; returns how to stop. */
 function hearOfQueuedJobs(database: Database, log: Logger, onQueued: () => void): () => Promise<void> {
@@ -125,7 +140,9 @@ export function startJobEngine(deps: JobEngineDeps, handlers: JobHandlers, optio
     stop: async () => {
       stopping.abort();
       wakeup.wakeAll();
-      await Promise.all(workers);
+      if (!(await settlesWithin(Promise.all(workers), options.stopGraceMs ?? 10_000))) {
+        log.warn({ running }, 'stopped without the handlers that did not give up in time: their leases run out and other workers take their jobs');
+      }
       await stopHearing();
     },
     drain: async () => {

@@ -1,12 +1,9 @@
-import { sendFiles, type ScuTarget, type SendResult } from '../adapters/dimse/dimse-scu.js';
+import { sendFiles, UNANSWERED, type ScuTarget, type SendResult } from '../adapters/dimse/dimse-scu.js';
 import { PermanentJobError, type JobContext, type JobHandler } from '../jobs/job-engine.js';
 import { recordForward } from '../store/forward-records.js';
 import type { JobPayloads } from '../store/job-queue.js';
 import { findSeriesFiles } from '../store/stored-instances.js';
 import type { PublishDeps } from './publish-deps.js';
-
-/** The reason sendFiles gives for files left unanswered when an association ends: worth another try. */
-const CLOSED_EARLY = /association closed early/;
 
 /** Where a destination named in a rule is on the network, or a permanent failure when the configuration no longer has it. */
 function targetOf(deps: PublishDeps, destination: string): ScuTarget {
@@ -31,11 +28,12 @@ async function send(target: ScuTarget, files: string[], destination: string): Pr
  * Runs a 'study.forward' job: sends the stored files of the payload's series to the destination
  * named in `destinations`, over one association, each file in the transfer syntax it is stored in.
  *
- * - A destination no longer configured, a peer refusing instances with a failure status, or a
- *   stored file that cannot be sent cannot get better by trying again: PermanentJobError, with the
- *   count and the first reason.
+ * - A destination no longer configured, a peer refusing instances with a failure status other
+ *   than out of resources, or a stored file that cannot be sent cannot get better by trying again:
+ *   PermanentJobError, with the count and the first reason.
  * - A peer that cannot be reached (connection refused, association rejected, a timeout, the
- *   association ending before every file was answered) is transient: the engine retries with backoff.
+ *   association ending before every file was answered) or out of resources (0xA7xx) is transient:
+ *   the engine retries with backoff until the job's attempts are used up.
  * - When every instance was stored the effect { destination, sent } is recorded once under the
  *   job's idempotency key, so a job run again after a crash does not count twice. Sending again is
  *   harmless: the peer keeps an instance by its SOP Instance UID, so a re-sent one replaces or
@@ -79,9 +77,18 @@ async function recordOutcome(deps: PublishDeps, payload: JobPayloads['study.forw
   );
 }
 
-/** Unanswered files are worth another try; files the peer refused, or that could not be read, are not. */
+/**
+ * Worth another try: files left unanswered when the association ended, and those the peer refused
+ * for want of resources (0xA7xx: disk full, busy). Not: any other failure status, or a stored file
+ * that cannot be read.
+ */
+function isTransient(failure: SendResult['failures'][number]): boolean {
+  if (failure.status === undefined) return failure.reason === UNANSWERED;
+  return (failure.status & 0xff00) === 0xa700;
+}
+
 function failureOf(destination: string, result: SendResult): Error {
-  const refused = result.failures.filter((f) => !CLOSED_EARLY.test(f.reason));
+  const refused = result.failures.filter((f) => !isTransient(f));
   const first = refused[0] ?? result.failures[0];
   const message = `${destination} did not store ${result.failures.length} instance(s) (sent ${result.sent}); first: ${first?.reason ?? 'unknown'}`;
   return refused.length > 0 ? new PermanentJobError(message) : new Error(message);

@@ -14,8 +14,18 @@ export interface ScuTarget {
 }
 
 export interface SendResult {
+  /** Files the peer stored, with or without a warning. */
   sent: number;
-  failures: Array<{ file: string; reason: string }>;
+  /** `status`: the peer's C-STORE failure status; absent when the file was not sent or not answered. */
+  failures: Array<{ file: string; reason: string; status?: number }>;
+}
+
+/** The reason of a file the association ended without answering. */
+export const UNANSWERED = 'not sent: no accepted presentation context or the association closed early';
+
+/** PS3.4 B.2.3: 0x0001 and 0xBxxx are warnings (coercion, elements discarded); the instance is stored. */
+function isStored(status: number): boolean {
+  return status === Status.Success || status === 0x0001 || (status & 0xf000) === 0xb000;
 }
 
 /** Why a file cannot be sent, or undefined when it starts like a DICOM Part 10 file. */
@@ -51,8 +61,8 @@ export async function sendFiles(target: ScuTarget, paths: string[]): Promise<Sen
       request.on('response', (response: InstanceType<typeof dimse.responses.CStoreResponse>) => {
         answered++;
         const status = response.getStatus();
-        if (status === Status.Success) result.sent++;
-        else result.failures.push({ file, reason: `status 0x${status.toString(16).padStart(4, '0')} ${response.getErrorComment() ?? ''}`.trim() });
+        if (isStored(status)) result.sent++;
+        else result.failures.push({ file, status, reason: `status 0x${status.toString(16).padStart(4, '0')} ${response.getErrorComment() ?? ''}`.trim() });
       });
       client.addRequest(request);
     }
@@ -62,7 +72,7 @@ export async function sendFiles(target: ScuTarget, paths: string[]): Promise<Sen
     client.on('networkError', (err: Error) => reject(new Error(`network error talking to ${target.host}:${target.port}: ${err.message}`)));
     client.on('closed', () => {
       for (const file of files.slice(answered)) {
-        result.failures.push({ file, reason: 'not sent: no accepted presentation context or the association closed early' });
+        result.failures.push({ file, reason: UNANSWERED });
       }
       resolve(result);
     });
