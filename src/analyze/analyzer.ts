@@ -2,6 +2,7 @@ import type { BodyRegion } from '../classify/body-region.js';
 import type { SeriesClassification } from '../classify/classify-series.js';
 import type { Kernel } from '../classify/ct-reconstruction.js';
 import type { Code, Finding } from '../domain/finding.js';
+import type { RolloutMode } from '../domain/rollout-mode.js';
 
 /**
  * The one contract every analyzer meets: built-in TypeScript, ONNX models, remote inference servers
@@ -50,6 +51,8 @@ export interface AnalysisInput {
   series: AnalysisSeries[];
   /** sha256 over the content hashes of every input file, in order: the same pixels give the same hash. */
   inputHash: string;
+  /** The analyzer's rollout mode at this site: a model may hold a threshold per mode. */
+  mode: RolloutMode;
 }
 
 export interface Applicability {
