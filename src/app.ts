@@ -3,12 +3,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { AnalysisDeps } from './analyze/analysis-run.js';
-import type { Analyzer } from './analyze/analyzer.js';
+import { registerAnalyzerModule } from './analyze/analyzer-registration.js';
+import type { AnalyzerModule } from './analyze/analyzer.js';
 import type { Config } from './config/schema.js';
 import { registerHealthRoutes } from './adapters/http/health-routes.js';
 import { registerJobRoutes } from './adapters/http/job-routes.js';
 import { registerPullRoutes } from './adapters/http/pull-routes.js';
 import { registerAnalyzerModeRoutes } from './adapters/http/analyzer-mode-routes.js';
+import { registerAnalyzerRegistryRoutes } from './adapters/http/analyzer-registry-routes.js';
 import { registerResultsRoutes } from './adapters/http/results-routes.js';
 import { registerRulesRoutes } from './adapters/http/rules-routes.js';
 import { registerQidoRs } from './adapters/http/qido-rs.js';
@@ -25,8 +27,8 @@ import { installRulesFile } from './route/rules-file.js';
 export interface AppDeps {
   log?: Logger;
   now?: () => number;
-  /** The analyzers this hub can run, by id. */
-  analyzers?: Analyzer[];
+  /** Analyzer modules to register at start, beside those the configuration lists. */
+  analyzers?: AnalyzerModule[];
 }
 
 export interface App {
@@ -55,14 +57,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const ingest: IngestDeps = { config, database, objects, log, metrics: createIngestMetrics(registry), now };
   const destinations = Object.keys(config.destinations);
   const route: RouteDeps = { database, objects, log, now, destinations, clinicalContext: () => Promise.resolve({}) };
-  const analysis: AnalysisDeps = { database, log, now, site: config.site, analyzers: new Map((deps.analyzers ?? []).map((a) => [a.id, a])) };
-  if (config.routing.rulesFile) {
-    try {
-      await installRulesFile(database, config.routing.rulesFile, destinations, now());
-    } catch (err) {
-      await database.close();
-      throw err;
+  const analysis: AnalysisDeps = { database, objects, log, now, site: config.site };
+  try {
+    if (config.routing.rulesFile) await installRulesFile(database, config.routing.rulesFile, destinations, now());
+    for (const module of [...config.analyzers, ...(deps.analyzers ?? [])]) {
+      await registerAnalyzerModule(database, module, { actor: config.dicom.aeTitle, source: 'configuration', reason: 'listed in the configuration' }, now());
     }
+  } catch (err) {
+    await database.close();
+    throw err;
   }
   // Request logging stays at warn: STOW-RS and WADO-RS traffic would drown the log at info.
   const httpLog: FastifyBaseLogger = log.child({ component: 'http' }, { level: 'warn' });
@@ -75,6 +78,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   registerJobRoutes(http, { database, now });
   registerRulesRoutes(http, route);
   registerAnalyzerModeRoutes(http, route);
+  registerAnalyzerRegistryRoutes(http, analysis);
   registerResultsRoutes(http, analysis);
   return {
     config,

@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { sendFiles } from '../src/adapters/dimse/dimse-scu.js';
-import type { Analyzer, AnalysisRequest } from '../src/analyze/analyzer.js';
 import { startHub } from '../src/hub.js';
 import { listAnalysisResults } from '../src/store/analysis-results.js';
 import { listJobs } from '../src/store/job-queue.js';
+import { probeModule } from './support/probe-analyzers.js';
 import { stow } from './support/stow-client.js';
 import { dropSchema, postgresDatabase, testConfig, tempDir, type Overrides } from './support/test-hub.js';
 import { writeSynth } from './support/trauma-study.js';
 import pino from 'pino';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** The analysis stage end to end: completion → routing → analysis.run on the hub's job engine → stored results, gated by rollout modes. */
 
@@ -26,22 +27,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-/** An analyzer that answers one finding per call and remembers what it was asked. */
-function recordingAnalyzer(id: string, calls: Array<{ id: string } & AnalysisRequest>): Analyzer {
-  return {
-    id,
-    version: '1.0.0',
-    analyze: (request) => {
-      calls.push({ id, ...request });
-      return Promise.resolve({ findings: [{ type: `${id}-finding`, series: request.seriesUids[0] }] });
-    },
-  };
-}
-
-const failing: Analyzer = { id: 'broken', version: '0.1', analyze: () => Promise.reject(new Error('the model file is corrupt')) };
-/** Ignores its signal and never answers: only the stage's time limit ends it. */
-const hanging: Analyzer = { id: 'hanging', version: '0.1', timeoutMs: 100, analyze: () => new Promise(() => undefined) };
-
 const databases: Array<[string, () => Overrides]> = [
   ['sqlite', () => ({ kind: 'sqlite' })],
   ['postgres', postgresDatabase],
@@ -49,8 +34,8 @@ const databases: Array<[string, () => Overrides]> = [
 
 for (const [name, database] of databases) {
   describe(`analysis on ${name}`, () => {
-    const calls: Array<{ id: string } & AnalysisRequest> = [];
     const dataDir = tempDir();
+    const modelHashFile = path.join(tempDir(), 'model.sha256');
     const config = testConfig(dataDir, { database: database(), completion: { quietPeriodMs: 200, sweepIntervalMs: 60_000 }, jobs: { backoffBaseMs: 10, backoffMaxMs: 20 } });
     let hub: Awaited<ReturnType<typeof startHub>>;
     let url = '';
@@ -60,10 +45,26 @@ for (const [name, database] of databases) {
     };
     const jobsOf = async (kind: string) => (await listJobs(hub.app.database.db)).filter((j) => j.kind === kind);
 
+    const approve = async (id: string, version = '1.0.0') => {
+      const r = await http('PUT', `/api/analyzers/${id}/versions/${version}/approval`, { approval: 'approved', reason: 'validated on local data' });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    };
+
     before(async () => {
-      const analyzers = [recordingAnalyzer('ich', calls), recordingAnalyzer('ptx', calls), failing, hanging];
+      writeFileSync(modelHashFile, 'a'.repeat(64));
+      const analyzers = [
+        probeModule({ id: 'ich', behaviour: 'finds', modelHashFile }),
+        probeModule({ id: 'ptx', behaviour: 'finds' }),
+        probeModule({ id: 'mr-only', behaviour: 'finds', modalities: ['MR'] }),
+        probeModule({ id: 'broken', behaviour: 'fails' }),
+        probeModule({ id: 'refusing', behaviour: 'refuses' }),
+        probeModule({ id: 'spinning', behaviour: 'spins' }, { timeoutMs: 3_000 }),
+        probeModule({ id: 'greedy', behaviour: 'exhausts-memory' }, { memoryMb: 64 }),
+        probeModule({ id: 'unapproved', behaviour: 'finds' }),
+      ];
       hub = await startHub(config, { log: pino({ level: 'silent' }), analyzers });
       url = `http://127.0.0.1:${hub.httpPort}`;
+      for (const id of ['ich', 'ptx', 'mr-only', 'broken', 'refusing', 'spinning', 'greedy']) await approve(id);
     });
     after(async () => {
       await hub.stop();
@@ -91,8 +92,13 @@ for (const [name, database] of databases) {
         const stored = await listAnalysisResults(hub.app.database.db, head.studyUid);
         return stored.length === head.series.length ? stored : undefined;
       });
-      assert.deepEqual(new Set(calls.map((c) => c.seriesUids[0])), new Set(head.series.map((s) => s.seriesUid)), 'the head is analysed before the chest has arrived');
-      assert.deepEqual(silent.map((r) => [r.analyzerId, r.mode, r.lane]), head.series.map(() => ['ich', 'silent', 'urgent']));
+      assert.deepEqual(new Set(silent.map((r) => r.seriesUids[0])), new Set(head.series.map((s) => s.seriesUid)), 'the head is analysed before the chest has arrived');
+      assert.deepEqual(silent.map((r) => [r.analyzerId, r.mode, r.lane, r.modelHash]), head.series.map(() => ['ich', 'silent', 'urgent', 'a'.repeat(64)]));
+      for (const r of silent) {
+        const series = head.series.find((s) => s.seriesUid === r.seriesUids[0]);
+        assert.deepEqual(r.findings.map((f) => [f.type.value, f.location?.images[0]?.seriesUid, f.measurements[0]?.value, f.source.inputHash]), [['ich', series?.seriesUid, series?.files.length, r.inputHash]]);
+        assert.match(r.inputHash ?? '', /^[0-9a-f]{64}$/);
+      }
       assert.deepEqual((await http('GET', `/api/studies/${head.studyUid}/results`)).body.results, []);
 
       assert.equal((await stow(url, chest.series.flatMap((s) => s.files).map((f) => readFileSync(f)))).status, 200);
@@ -112,30 +118,70 @@ for (const [name, database] of databases) {
       assert.equal((await listAnalysisResults(hub.app.database.db, head.studyUid)).length, head.series.length + chest.series.length, 'still stored for validation');
     });
 
-    it('fail-safe: a missing, failing or hanging analyzer ends in the dead-letter list with its reason and shows nothing', async () => {
-      const rules = { version: 1, rules: [{ id: 'all-ct', when: { attribute: 'Modality', equals: 'CT' }, actions: [{ run: { analyzers: ['broken', 'hanging', 'not-installed'] } }] }] };
+    it('fail-safe: an analyzer that is missing, unapproved, failing, refusing, spinning or out of memory ends in the dead-letter list with its reason and shows nothing', async () => {
+      const analyzers = ['broken', 'refusing', 'spinning', 'greedy', 'unapproved', 'not-installed'];
+      const rules = { version: 1, rules: [{ id: 'all-ct', when: { attribute: 'Modality', equals: 'CT' }, actions: [{ run: { analyzers } }] }] };
       assert.equal((await http('PUT', '/api/rules', { document: rules, reason: 'fail-safe drill' })).status, 201);
       const abdomen = writeSynth('trauma-ct-abdomen', tempDir());
       const target = { host: '127.0.0.1', port: hub.dicomPort, callingAeTitle: 'CT_TRAUMA1', calledAeTitle: 'RADBRIDGE' };
       assert.equal((await sendFiles(target, abdomen.series.flatMap((s) => s.files))).failures.length, 0);
       await wait(250);
       await hub.sweep();
-      const expected = abdomen.series.length * 3;
-      const dead = await until('the dead letters', async () => {
-        const r = await http('GET', '/api/jobs?status=failed&kind=analysis.run&limit=100');
-        const jobs = (r.body.jobs as Array<{ payload: { studyUid: string; analyzerId: string }; attempts: number; last_error: string }>).filter((j) => j.payload.studyUid === abdomen.studyUid);
-        return jobs.length === expected ? jobs : undefined;
-      });
-      const reasons = (id: string) => dead.filter((j) => j.payload.analyzerId === id);
-      for (const j of reasons('not-installed')) assert.deepEqual([j.attempts, /not installed/.test(j.last_error)], [1, true], j.last_error);
-      for (const j of reasons('broken')) assert.deepEqual([j.attempts, /the model file is corrupt.*gave up after 5 attempts/.test(j.last_error)], [5, true], j.last_error);
-      for (const j of reasons('hanging')) assert.equal(/took longer than 100 ms/.test(j.last_error), true, j.last_error);
+      const expected = abdomen.series.length * analyzers.length;
+      const dead = await until(
+        'the dead letters',
+        async () => {
+          const r = await http('GET', '/api/jobs?status=failed&kind=analysis.run&limit=100');
+          const jobs = (r.body.jobs as Array<{ payload: { studyUid: string; analyzerId: string }; attempts: number; last_error: string }>).filter((j) => j.payload.studyUid === abdomen.studyUid);
+          return jobs.length === expected ? jobs : undefined;
+        },
+        120_000,
+      );
+      const check = (id: string, attempts: number, reason: RegExp) => {
+        const of = dead.filter((j) => j.payload.analyzerId === id);
+        assert.equal(of.length, abdomen.series.length, id);
+        for (const j of of) assert.deepEqual([j.attempts, reason.test(j.last_error)], [attempts, true], `${id}: ${j.last_error}`);
+      };
+      check('not-installed', 1, /analyzer not-installed is not registered on this hub/);
+      check('unapproved', 1, /analyzer unapproved has no approved version \(registered: 1\.0\.0 pending\)/);
+      check('broken', 5, /analyzer broken@1\.0\.0 failed: the model file is corrupt.*gave up after 5 attempts/);
+      check('refusing', 1, /analyzer refusing@1\.0\.0 failed: the series has no pixel spacing$/);
+      check('spinning', 5, /analyzer spinning@1\.0\.0 took longer than 3000 ms/);
+      check('greedy', 1, /analyzer greedy@1\.0\.0 failed: ran out of its 64 MiB memory limit/);
       assert.equal((await listAnalysisResults(hub.app.database.db, abdomen.studyUid)).length, 0);
       assert.deepEqual((await http('GET', `/api/studies/${abdomen.studyUid}/results`)).body.results, []);
       const metrics = await (await fetch(`${url}/metrics`)).text();
       assert.match(metrics, /radbridge_jobs_dead_letters(\{[^}]*\})? ([1-9]\d*)/);
       const qido = await fetch(`${url}/dicomweb/studies?StudyInstanceUID=${abdomen.studyUid}`);
       assert.equal(qido.status, 200, 'the study stays in the normal workflow');
+    });
+
+    it('stores why an input does not apply, and refuses to run a model swapped since its approval', async () => {
+      const rules = { version: 1, rules: [{ id: 'every-ct', when: { attribute: 'Modality', equals: 'CT' }, actions: [{ run: { analyzers: ['mr-only', 'ich'] } }] }] };
+      assert.equal((await http('PUT', '/api/rules', { document: rules, reason: 'applicability drill' })).status, 201);
+      writeFileSync(modelHashFile, 'b'.repeat(64));
+      const panscan = writeSynth('trauma-ct-panscan', tempDir());
+      assert.equal((await stow(url, panscan.series.flatMap((s) => s.files).map((f) => readFileSync(f)))).status, 200);
+      await wait(250);
+      await hub.sweep();
+      const stored = await until('the not-applicable results', async () => {
+        const r = await listAnalysisResults(hub.app.database.db, panscan.studyUid);
+        return r.length === panscan.series.length ? r : undefined;
+      });
+      for (const r of stored) {
+        assert.deepEqual([r.analyzerId, r.applicability.applicable, r.findings], ['mr-only', false, []]);
+        assert.deepEqual(r.applicability.reasons, [`series ${r.seriesUids[0]} is CT, not MR`]);
+      }
+      const swapped = await until('the swapped model refused', async () => {
+        const r = await http('GET', '/api/jobs?status=failed&kind=analysis.run&limit=100');
+        const jobs = (r.body.jobs as Array<{ payload: { studyUid: string; analyzerId: string }; attempts: number; last_error: string }>).filter((j) => j.payload.studyUid === panscan.studyUid);
+        return jobs.length === panscan.series.length ? jobs : undefined;
+      });
+      for (const j of swapped) {
+        assert.equal(j.payload.analyzerId, 'ich');
+        assert.equal(j.attempts, 1);
+        assert.match(j.last_error, new RegExp(`the model of ich@1\\.0\\.0 changed since it was approved \\(sha256 ${'a'.repeat(64)}, now ${'b'.repeat(64)}\\)`));
+      }
     });
   });
 }

@@ -1,59 +1,82 @@
 import type { Logger } from 'pino';
 import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
 import { rolloutModeOf } from '../store/analyzer-modes.js';
+import { runnableVersion, type AnalyzerVersion } from '../store/analyzer-registry.js';
 import { recordAnalysisResult } from '../store/analysis-results.js';
 import type { Database } from '../store/database.js';
-import type { AnalysisOutput, Analyzer } from './analyzer.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { analysisInputOf } from './analysis-input.js';
+import { analyzeInWorker, type WorkerAnalysis } from './analyzer-thread.js';
+import type { AnalysisInput } from './analyzer.js';
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
 export interface AnalysisDeps {
   database: Database;
+  objects: ObjectStore;
   log: Logger;
   now: () => number;
-  /** The site whose rollout modes gate this hub's results. */
+  /** The site whose approvals and rollout modes gate this hub's analyses. */
   site: string;
-  analyzers: ReadonlyMap<string, Analyzer>;
 }
 
-/** Resolves with the analyzer's answer, or rejects once `signal` aborts even if the analyzer ignores it. */
-function untilAborted(work: Promise<AnalysisOutput>, signal: AbortSignal): Promise<AnalysisOutput> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+/** Runs the registered version in a worker thread under its time limit; failures name the analyzer. */
+async function runVersion(version: AnalyzerVersion, input: AnalysisInput, jobSignal: AbortSignal): Promise<WorkerAnalysis> {
+  const label = `${version.analyzerId}@${version.version}`;
+  const timeoutMs = version.module.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    return await analyzeInWorker(version.module, input, AbortSignal.any([jobSignal, timeout]));
+  } catch (err) {
+    if (timeout.aborted && !jobSignal.aborted) throw new Error(`analyzer ${label} took longer than ${timeoutMs} ms`);
+    const message = `analyzer ${label} failed: ${err instanceof Error ? err.message : String(err)}`;
+    throw err instanceof PermanentJobError ? new PermanentJobError(message) : new Error(message, { cause: err });
+  }
+}
+
+/** The code that ran must be the version that was approved: same version, same model file. */
+function checkIdentity(version: AnalyzerVersion, ran: WorkerAnalysis['description']): void {
+  const label = `${version.analyzerId}@${version.version}`;
+  if (ran.id !== version.analyzerId || ran.version !== version.version) {
+    throw new PermanentJobError(`analyzer ${label} now describes itself as ${ran.id}@${ran.version}: register and approve that version`);
+  }
+  if ((ran.modelHash ?? null) !== version.modelHash) {
+    throw new PermanentJobError(`the model of ${label} changed since it was approved (sha256 ${version.modelHash ?? 'none'}, now ${ran.modelHash ?? 'none'}): register it as a new version`);
+  }
 }
 
 /**
- * Runs one analyzer on the series routing chose and stores its results with the rollout mode in
- * force when they came. Fail-safe: an analyzer that is missing, throws or runs past its time
- * leaves the study as it was (normal workflow, normal priority); the job engine retries what may
- * pass next time and dead-letters the rest, where the failure is listed with its reason.
+ * Runs the approved version of an analyzer on the series routing chose and stores its findings
+ * (or why the input did not apply) with the rollout mode in force. Fail-safe: an analyzer that is
+ * not approved here, throws, runs out of memory or past its time leaves the study as it was (normal
+ * workflow, normal priority); the engine retries what may pass next time and dead-letters the
+ * rest, where the failure is listed with its reason.
  */
 export function analysisRunHandler(deps: AnalysisDeps): JobHandler<'analysis.run'> {
   return async (payload, ctx) => {
-    const analyzer = deps.analyzers.get(payload.analyzerId);
-    if (!analyzer) throw new PermanentJobError(`analyzer ${payload.analyzerId} is not installed on this hub`);
-    const timeoutMs = analyzer.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = AbortSignal.any([ctx.signal, timeout]);
-    const label = `${analyzer.id}@${analyzer.version}`;
-    let output: AnalysisOutput;
-    try {
-      output = await untilAborted(analyzer.analyze({ studyUid: payload.studyUid, seriesUids: payload.seriesUids }, signal), signal);
-    } catch (err) {
-      if (timeout.aborted && !ctx.signal.aborted) throw new Error(`analyzer ${label} took longer than ${timeoutMs} ms`);
-      if (err instanceof PermanentJobError) throw err;
-      throw new Error(`analyzer ${label} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    }
-    const mode = await rolloutModeOf(deps.database.db, analyzer.id, deps.site);
+    const found = await runnableVersion(deps.database.db, payload.analyzerId, deps.site);
+    if ('why' in found) throw new PermanentJobError(found.why);
+    const { version } = found;
+    const mode = await rolloutModeOf(deps.database.db, version.analyzerId, deps.site);
+    const input = await analysisInputOf(deps.database, deps.objects, payload.studyUid, payload.seriesUids, mode);
+    const ran = await runVersion(version, input, ctx.signal);
+    checkIdentity(version, ran.description);
+    const findings = ran.output?.findings ?? [];
     const stored = await recordAnalysisResult(
       deps.database.db,
-      { idempotencyKey: ctx.idempotencyKey, request: payload, analyzerVersion: analyzer.version, mode, findings: output.findings },
+      {
+        idempotencyKey: ctx.idempotencyKey,
+        request: payload,
+        analyzerVersion: version.version,
+        mode,
+        applicability: ran.applicability,
+        findings,
+        inputHash: input.inputHash,
+        modelHash: version.modelHash,
+      },
       deps.now(),
     );
-    deps.log.info({ studyUid: payload.studyUid, analyzer: label, mode, findings: output.findings.length, stored }, 'analysis done');
+    const analyzer = `${version.analyzerId}@${version.version}`;
+    deps.log.info({ studyUid: payload.studyUid, analyzer, mode, applicable: ran.applicability.applicable, findings: findings.length, stored }, 'analysis done');
   };
 }

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 
 const aeTitle = z
@@ -26,6 +27,18 @@ const destination = z.strictObject({
   aeTitle,
   /** The hub's AE title on associations to this peer. Default dicom.aeTitle. */
   callingAeTitle: aeTitle.optional(),
+});
+
+/** An analyzer module (src/analyze/analyzer.ts AnalyzerModule): a file: URL or an absolute path. */
+export const analyzerModuleSchema = z.strictObject({
+  url: z
+    .string()
+    .min(1)
+    .refine((u) => u.startsWith('file:') || u.startsWith('/'), 'a file: URL or an absolute path')
+    .transform((u) => (u.startsWith('file:') ? u : pathToFileURL(u).href)),
+  options: z.unknown().optional(),
+  timeoutMs: ms.optional(),
+  memoryMb: z.coerce.number().int().min(16).max(65_536).optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -102,6 +115,8 @@ export const configSchema = z.strictObject({
       backoffMaxMs: ms.default(300_000),
     })
     .prefault({}),
+  /** Analyzer modules registered at start (pending approval until approved through the API). */
+  analyzers: z.array(analyzerModuleSchema).default([]),
   /** DICOM peers that routing rules forward to (`forward: { destination: name }`). */
   destinations: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'a destination name is letters, digits, dot, dash, underscore or @'), destination).prefault({}),
   routing: z

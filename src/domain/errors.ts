@@ -28,6 +28,8 @@ export const errorCatalogue = {
   PULL_NOT_CONFIGURED: { dimseStatus: 0xc000, httpStatus: 503, summary: 'pull mode is off: no pull.dicomwebUrl is configured' },
   RULES_INVALID: { dimseStatus: 0xc000, httpStatus: 400, summary: 'the routing rules document does not validate; every problem is listed with its path' },
   REASON_REQUIRED: { dimseStatus: 0xc000, httpStatus: 400, summary: 'a configuration change needs a reason' },
+  ANALYZER_VERSION_CONFLICT: { dimseStatus: 0xc000, httpStatus: 409, summary: 'an analyzer version is registered already with another model or description' },
+  ANALYZER_UNLOADABLE: { dimseStatus: 0xc000, httpStatus: 422, summary: 'the analyzer module cannot be loaded or does not describe itself' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

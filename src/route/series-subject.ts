@@ -1,5 +1,4 @@
-import { classifySeries } from '../classify/classify-series.js';
-import { seriesFacts } from '../classify/series-facts.js';
+import { classifyHeaders } from '../classify/classify-headers.js';
 import type { JsonDataset } from '../dicomweb/dicom-json.js';
 import { instanceMetadata } from '../dicomweb/instance-metadata.js';
 import type { AttributeDict } from './attribute-names.js';
@@ -8,7 +7,6 @@ import type { SeriesSubject } from './predicate-evaluation.js';
 /** A series as the rules see it, built from the headers of its instances (stored, or files on disk for the tester). */
 
 const SERIES_UID = '0020000E';
-const IMAGE_POSITION = '00200032';
 
 export interface SubjectOptions {
   senderAeTitle?: string | undefined;
@@ -26,24 +24,13 @@ export function seriesUidOf(header: AttributeDict): string | undefined {
   return typeof uid === 'string' ? uid : undefined;
 }
 
-function sliceZ(headers: readonly AttributeDict[]): number[] {
-  return headers.flatMap((h) => {
-    const z = Number(h[IMAGE_POSITION]?.Value?.[2]);
-    return h[IMAGE_POSITION]?.Value?.length === 3 && Number.isFinite(z) ? [z] : [];
-  });
-}
-
-/**
- * The first header stands for the series' attributes; the slice positions of all of them give
- * its z-range, so a pan-scan is split into regions. Classification reads headers only: routing
- * fires the moment a series completes and does not decode pixels.
- */
+/** Classification reads headers only: routing fires the moment a series completes and does not decode pixels. */
 export function subjectFromHeaders(headers: readonly AttributeDict[], o: SubjectOptions): SeriesSubject {
   const first = headers[0] ?? {};
   return {
     seriesUid: seriesUidOf(first),
     attributes: first,
-    classification: classifySeries(seriesFacts(first, sliceZ(headers))),
+    classification: classifyHeaders(headers),
     sender: { aeTitle: o.senderAeTitle },
     at: o.at,
     context: o.context,

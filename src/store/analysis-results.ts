@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { Applicability } from '../domain/analyzer-description.js';
+import type { Finding } from '../domain/finding.js';
 import type { RolloutMode } from '../domain/rollout-mode.js';
 import type { JobPayloads } from './job-queue.js';
 import type { DB } from './schema.js';
@@ -11,7 +13,10 @@ export interface NewAnalysisResult {
   request: JobPayloads['analysis.run'];
   analyzerVersion: string;
   mode: RolloutMode;
-  findings: Array<Record<string, unknown>>;
+  applicability: Applicability;
+  findings: Finding[];
+  inputHash: string;
+  modelHash: string | null;
 }
 
 export interface StoredAnalysisResult {
@@ -24,7 +29,10 @@ export interface StoredAnalysisResult {
   ruleId: string;
   lane: string;
   mode: RolloutMode;
-  findings: Array<Record<string, unknown>>;
+  applicability: Applicability;
+  findings: Finding[];
+  inputHash: string | null;
+  modelHash: string | null;
   createdAt: number;
 }
 
@@ -45,6 +53,10 @@ export async function recordAnalysisResult(db: Kysely<DB>, result: NewAnalysisRe
       lane: r.lane,
       mode: result.mode,
       findings: JSON.stringify(result.findings),
+      applicable: result.applicability.applicable ? 1 : 0,
+      reasons: JSON.stringify(result.applicability.reasons),
+      input_hash: result.inputHash,
+      model_hash: result.modelHash,
       created_at: now,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
@@ -64,7 +76,10 @@ export async function listAnalysisResults(db: Kysely<DB>, studyUid: string): Pro
     ruleId: row.rule_id,
     lane: row.lane,
     mode: row.mode,
-    findings: JSON.parse(row.findings) as Array<Record<string, unknown>>,
+    applicability: { applicable: row.applicable === 1, reasons: JSON.parse(row.reasons) as string[] },
+    findings: JSON.parse(row.findings) as Finding[],
+    inputHash: row.input_hash,
+    modelHash: row.model_hash,
     createdAt: row.created_at,
   }));
 }

@@ -25,6 +25,8 @@ export const auditEventCodes = {
   // PS3.15 files configuration changes under Security Alert (event type 110131 Software Configuration).
   'config.rules-changed': '110113',
   'config.rollout-mode-changed': '110113',
+  'config.analyzer-registered': '110113',
+  'config.analyzer-approval-changed': '110113',
   // Patient Record: a person reading a study's analysis results.
   'results.read': '110110',
 } as const;

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { RolloutMode } from '../domain/rollout-mode.js';
 
 /** Times are milliseconds since the epoch; JSON is stored as text. */
@@ -171,6 +171,11 @@ export interface AnalysisResultsTable {
   /** JSON array of the analyzer's findings. */
   findings: string;
   created_at: number;
+  /** 0 when the analyzer found its input not applicable; `reasons` says why (JSON array). */
+  applicable: ColumnType<number, number | undefined, number>;
+  reasons: ColumnType<string, string | undefined, string>;
+  input_hash: string | null;
+  model_hash: string | null;
 }
 
 export interface RoutingDecisionsTable {
@@ -189,6 +194,25 @@ export interface RoutingDecisionsTable {
   /** Why the rule matched or not, JSON. */
   explanation: string;
   decided_at: number;
+}
+
+export interface AnalyzerVersionsTable {
+  id: Generated<number>;
+  analyzer_id: string;
+  version: string;
+  /** JSON AnalyzerModule: where the analyzer's code is, its options and limits. */
+  module: string;
+  /** JSON AnalyzerDescription as the analyzer gave it when registered. */
+  description: string;
+  model_hash: string | null;
+  /** pending | approved | retired */
+  approval: string;
+  /** JSON array of site names, or ["*"] for every site. */
+  sites: string;
+  registered_at: number;
+  changed_by: string;
+  reason: string;
+  changed_at: number;
 }
 
 export interface AnalyzerModesTable {
@@ -215,4 +239,5 @@ export interface DB {
   routing_decisions: RoutingDecisionsTable;
   analyzer_modes: AnalyzerModesTable;
   analysis_results: AnalysisResultsTable;
+  analyzer_versions: AnalyzerVersionsTable;
 }

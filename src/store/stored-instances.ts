@@ -52,25 +52,37 @@ export async function findStoredInstances(db: Kysely<DB>, scope: InstanceScope):
   return query.orderBy('se.id').orderBy('i.id').execute();
 }
 
-/** A stored file of a series, for sending it on. */
+/** A stored file of a series, for sending it on or analyzing it. */
 export interface SeriesFile {
   seriesUid: string;
+  modality: string | null;
   sopInstanceUid: string;
   /** Relative to the object store (ObjectStore.absolute). */
   filePath: string;
+  contentHash: string;
+  /** Bytes before the pixel data (the whole file when it has none). */
+  headerLength: number;
 }
 
 /** The stored files of the given series of a study, series by series in the order they were received. */
 export async function findSeriesFiles(db: Kysely<DB>, studyUid: string, seriesUids: readonly string[]): Promise<SeriesFile[]> {
   if (seriesUids.length === 0) return [];
-  return db
+  const rows = await db
     .selectFrom('instances as i')
     .innerJoin('series as se', 'se.id', 'i.series_fk')
     .innerJoin('studies as st', 'st.id', 'se.study_fk')
-    .select(['se.series_uid as seriesUid', 'i.sop_instance_uid as sopInstanceUid', 'i.file_path as filePath'])
+    .select(['se.series_uid', 'se.modality', 'i.sop_instance_uid', 'i.file_path', 'i.content_hash', 'i.file_size', 'i.pixel_data_tag_offset'])
     .where('st.study_uid', '=', studyUid)
     .where('se.series_uid', 'in', [...seriesUids])
     .orderBy('se.id')
     .orderBy('i.id')
     .execute();
+  return rows.map((r) => ({
+    seriesUid: r.series_uid,
+    modality: r.modality,
+    sopInstanceUid: r.sop_instance_uid,
+    filePath: r.file_path,
+    contentHash: r.content_hash,
+    headerLength: r.pixel_data_tag_offset ?? r.file_size,
+  }));
 }

@@ -18,7 +18,7 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 export async function auditRefusedChange(
   database: Database,
   req: FastifyRequest,
-  type: Extract<AuditEventType, 'config.rules-changed' | 'config.rollout-mode-changed'>,
+  type: Extract<AuditEventType, `config.${string}`>,
   error: RadbridgeError,
   detail: Record<string, unknown>,
   now: number,

@@ -1,0 +1,35 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { PermanentJobError } from '../jobs/job-handler.js';
+import type { Analyzer, AnalyzerFactory } from './analyzer.js';
+import { applicabilityOf } from './applicability.js';
+import { CANCEL, type WorkerAnswer, type WorkerTask } from './worker-protocol.js';
+
+/** The entry of an analyzer's worker thread: loads the analyzer module, does one task, answers once. */
+
+async function load(url: string, options: unknown): Promise<Analyzer> {
+  const module = (await import(url)) as { createAnalyzer?: AnalyzerFactory };
+  if (typeof module.createAnalyzer !== 'function') throw new PermanentJobError(`${url} does not export createAnalyzer`);
+  return module.createAnalyzer(options);
+}
+
+async function perform(task: WorkerTask, signal: AbortSignal): Promise<WorkerAnswer> {
+  const analyzer = await load(task.url, task.options);
+  if (task.task === 'describe') return { ok: true, description: analyzer.description };
+  const { description } = analyzer;
+  const applicability = applicabilityOf(analyzer, task.input);
+  if (!applicability.applicable) return { ok: true, description, applicability };
+  return { ok: true, description, applicability, output: await analyzer.analyze(task.input, signal) };
+}
+
+const port = parentPort;
+if (port) {
+  const controller = new AbortController();
+  port.on('message', (message) => {
+    if (message === CANCEL) controller.abort(new Error('the analysis was cancelled'));
+  });
+  const answer = await perform(workerData as WorkerTask, controller.signal).catch(
+    (err: unknown): WorkerAnswer => ({ ok: false, message: err instanceof Error ? err.message : String(err), permanent: err instanceof PermanentJobError }),
+  );
+  port.postMessage(answer);
+  port.close();
+}

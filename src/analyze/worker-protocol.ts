@@ -1,0 +1,13 @@
+import type { AnalysisInput, AnalysisOutput, AnalyzerDescription, Applicability } from './analyzer.js';
+
+/** What the hub asks of an analyzer's worker thread, and what it answers. */
+
+export type WorkerTask = { task: 'describe'; url: string; options: unknown } | { task: 'analyze'; url: string; options: unknown; input: AnalysisInput };
+
+export type WorkerAnswer =
+  | { ok: true; description: AnalyzerDescription }
+  | { ok: true; description: AnalyzerDescription; applicability: Applicability; output?: AnalysisOutput }
+  | { ok: false; message: string; permanent: boolean };
+
+/** Sent to the worker to abort the analyzer's signal. */
+export const CANCEL = 'cancel';
