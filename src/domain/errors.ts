@@ -28,6 +28,7 @@ export const errorCatalogue = {
   PULL_NOT_CONFIGURED: { dimseStatus: 0xc000, httpStatus: 503, summary: 'pull mode is off: no pull.dicomwebUrl is configured' },
   RULES_INVALID: { dimseStatus: 0xc000, httpStatus: 400, summary: 'the routing rules document does not validate; every problem is listed with its path' },
   REASON_REQUIRED: { dimseStatus: 0xc000, httpStatus: 400, summary: 'a configuration change needs a reason' },
+  DEIDENTIFICATION_REFUSED: { dimseStatus: 0xc000, httpStatus: 422, summary: 'the object cannot be de-identified safely for a remote analyzer (burned-in text that cannot be cleaned)' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

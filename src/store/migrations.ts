@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Database } from './database.js';
 import { analysisMigration } from './analysis-migration.js';
+import { uidReplacementsMigration } from './uid-replacements-migration.js';
 import { routingMigration } from './routing-migration.js';
 import { NORMAL_PRIORITY } from '../domain/lane.js';
 
@@ -175,6 +176,7 @@ export async function migrate(database: Database): Promise<void> {
           '0002-job-engine': jobEngine(database),
           '0003-routing': routingMigration(database),
           '0004-analysis-results': analysisMigration(database),
+          '0006-uid-replacements': uidReplacementsMigration(),
         }),
     },
   });

@@ -202,6 +202,13 @@ export interface AnalyzerModesTable {
   changed_at: number;
 }
 
+/** A UID replaced on de-identification and its replacement, both unique: the way back for returned results. */
+export interface UidReplacementsTable {
+  original_uid: string;
+  replacement_uid: string;
+  created_at: number;
+}
+
 export interface DB {
   patients: PatientsTable;
   studies: StudiesTable;
@@ -215,4 +222,5 @@ export interface DB {
   routing_decisions: RoutingDecisionsTable;
   analyzer_modes: AnalyzerModesTable;
   analysis_results: AnalysisResultsTable;
+  uid_replacements: UidReplacementsTable;
 }
