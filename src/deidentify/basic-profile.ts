@@ -21,16 +21,27 @@ export function basicProfileCode(tag: Tag): BasicProfileCode | 'K' {
 type Resolved = 'K' | 'X' | 'Z' | 'D' | 'U';
 
 function hasValue(e: DicomElement): boolean {
-  if (e.kind === 'sequence') return e.items.length > 0;
-  return e.kind === 'fragments' || e.value.length > 0;
+  return e.kind === 'fragments' || (e.kind === 'value' && e.value.length > 0);
 }
+
+/** Sequences that are Type 2 wherever the standard uses them: present, they may be empty. */
+const TYPE_2_SEQUENCES = new Set<Tag>([0x00400555]);
 
 /**
  * A combined code picks the alternative that keeps any IOD valid: Z where an empty value is
  * allowed (Type 2), D where a value is required (Type 1). Without an IOD table, a present value is
  * taken as possibly required (D, which carries nothing of the original), an empty one as allowed.
+ * A sequence is removed where the code allows it, as an empty sequence is invalid where it is
+ * optional (Type 3, one or more items), and kept empty only where it is Type 2.
  */
 export function resolveCode(code: BasicProfileCode | 'K', e: DicomElement): Resolved {
+  if (e.kind === 'sequence') {
+    if (code === 'X/Z/U*') return 'K';
+    if (code === 'X/Z') return TYPE_2_SEQUENCES.has(e.tag) ? 'Z' : 'X';
+    if (code === 'X/D' || code === 'X/Z/D') return 'X';
+    if (code === 'Z/D') return 'Z';
+    return code;
+  }
   switch (code) {
     case 'X/Z':
       return 'Z';
@@ -38,9 +49,8 @@ export function resolveCode(code: BasicProfileCode | 'K', e: DicomElement): Reso
       return hasValue(e) ? 'D' : 'X';
     case 'Z/D':
     case 'X/Z/D':
-      return hasValue(e) ? 'D' : 'Z';
     case 'X/Z/U*':
-      return e.kind === 'sequence' ? 'K' : 'Z';
+      return hasValue(e) ? 'D' : 'Z';
     default:
       return code;
   }
@@ -75,8 +85,22 @@ function replaceUids(value: Buffer, ctx: ProfileContext): Buffer {
   return textValue('UI', uids.map((u) => (u.trim() === '' ? u : ctx.replaceUid(u.trim()))).join('\\'));
 }
 
+const CODE_VALUE = 0x00080100;
+const CODING_SCHEME = 0x00080102;
+const CODE_MEANING = 0x00080104;
+const DUMMY_CODE: DicomItem = [textElement(CODE_VALUE, 'SH', 'ANONYMOUS'), textElement(CODING_SCHEME, 'SH', '99RADBRIDGE'), textElement(CODE_MEANING, 'LO', 'ANONYMOUS')];
+
+/**
+ * A dummy sequence: a code sequence (one whose items are codes, such as a person's identification
+ * code) gets one dummy code; any other keeps its items with the profile applied inside them.
+ */
+function dummySequence(e: Extract<DicomElement, { kind: 'sequence' }>, ctx: ProfileContext): DicomElement {
+  const codes = e.items.length > 0 && e.items.every((item) => item.some((x) => x.tag === CODE_VALUE || x.tag === CODE_MEANING));
+  return { ...e, items: codes ? [DUMMY_CODE] : e.items.map((item) => applyBasicProfile(item, ctx)) };
+}
+
 function dummy(e: DicomElement, ctx: ProfileContext): DicomElement {
-  if (e.kind === 'sequence') return { ...e, items: e.items.map((item) => applyBasicProfile(item, ctx)) };
+  if (e.kind === 'sequence') return dummySequence(e, ctx);
   if (e.kind === 'fragments') return { kind: 'value', tag: e.tag, vr: e.vr, value: Buffer.alloc(0) };
   if (e.vr === 'UI') return { ...e, value: replaceUids(e.value, ctx) };
   const text = DUMMY_TEXT[e.vr];
