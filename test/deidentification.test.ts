@@ -9,6 +9,7 @@ import { PIXEL_DATA, findElement } from '../src/deidentify/dicom-tree.js';
 import { reidentify } from '../src/deidentify/reidentify.js';
 import { RadbridgeError } from '../src/domain/errors.js';
 import { openDatabase } from '../src/store/database.js';
+import { claimUidReplacements } from '../src/store/uid-replacements.js';
 import { dciodvfyErrors, dcmdump, searchableText, writeAll } from './support/deidentified-files.js';
 import { missingTools } from './support/interop.js';
 import { seededStudy, seededValues, sopInstanceUidOf, writeSeededCt, type SyntaxOption } from './support/seeded-dicom.js';
@@ -114,6 +115,16 @@ for (const kind of ['sqlite', 'postgres'] as DatabaseKind[]) {
       }
       const rows = await t.database.db.selectFrom('uid_replacements').selectAll().where('original_uid', '=', study.studyUid).execute();
       assert.equal(rows.length, 1);
+    });
+
+    it('gives two writers racing for the same original one replacement', async () => {
+      const original = '1.2.826.0.1.3680043.10.999.60.1';
+      const [a, b] = await Promise.all([
+        claimUidReplacements(t.database.db, new Map([[original, '2.25.1001']]), 1),
+        claimUidReplacements(t.database.db, new Map([[original, '2.25.1002']]), 2),
+      ]);
+      assert.ok(['2.25.1001', '2.25.1002'].includes(a.get(original) ?? ''));
+      assert.equal(b.get(original), a.get(original));
     });
 
     it('re-identifies a returned SR: every de-identified UID it references goes back to the original', async () => {
