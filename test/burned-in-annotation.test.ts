@@ -8,13 +8,13 @@ import { deidentifyForRemote } from '../src/deidentify/deidentify-for-remote.js'
 import { readDicom } from '../src/deidentify/dicom-reader.js';
 import { PIXEL_DATA, findElement } from '../src/deidentify/dicom-tree.js';
 import { RadbridgeError } from '../src/domain/errors.js';
-import { dcmdump, writeAll } from './support/deidentified-files.js';
+import { dciodvfyErrors, dcmdump, writeAll } from './support/deidentified-files.js';
 import { missingTools } from './support/interop.js';
 import { US_COLUMNS, US_ROWS, US_TEXT_PIXEL, US_TEXT_REGION, US_TISSUE_PIXEL, writeUltrasound } from './support/seeded-dicom.js';
 import { openTestDatabase, type TestDatabase } from './support/test-database.js';
 import { tempDir } from './support/test-hub.js';
 
-const skip = missingTools('dump2dcm', 'dcmdump', 'dcmcrle');
+const skip = missingTools('dump2dcm', 'dcmdump', 'dciodvfy', 'dcmcrle');
 
 const sonoRule: PixelCleaningRule = { manufacturer: 'Sonic Devices', modelName: 'SONO 5', rows: US_ROWS, columns: US_COLUMNS, regions: [US_TEXT_REGION] };
 
@@ -53,7 +53,8 @@ describe('burned-in annotation before a remote analyzer', { skip }, () => {
   });
 
   it('accepts it after cleaning: the configured text region is zeroed, the rest untouched, Burned In Annotation NO', async () => {
-    const input = readFileSync(writeUltrasound(dir, 'us-clean', undefined));
+    const inputFile = writeUltrasound(dir, 'us-clean', undefined);
+    const input = readFileSync(inputFile);
     const before = pixels(input);
     assert.equal(before[2], US_TEXT_PIXEL, 'the input has burned-in text');
     const batch = await deidentifyForRemote([input], { database: t.database, pixelCleaning: [{ ...sonoRule, manufacturer: 'Other Devices' }, sonoRule] });
@@ -71,6 +72,8 @@ describe('burned-in annotation before a remote analyzer', { skip }, () => {
     assert.match(dump, /\(0028,0301\) CS \[NO\]/);
     assert.match(dump, /\(0008,0100\) SH \[113101\]/);
     assert.match(dump, /\(0012,0063\) LO \[Basic Application Confidentiality Profile\\Clean Pixel Data Option\]/);
+    const inputErrors = await dciodvfyErrors(inputFile);
+    assert.deepEqual([...(await dciodvfyErrors(file ?? ''))].filter((e) => !inputErrors.has(e)), []);
   });
 
   it('refuses when the cleaning rules are for another model or image size', async () => {
