@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Database } from './database.js';
 import { analysisMigration } from './analysis-migration.js';
 import { registryMigration } from './registry-migration.js';
+import { uidReplacementsMigration } from './uid-replacements-migration.js';
 import { routingMigration } from './routing-migration.js';
 import { NORMAL_PRIORITY } from '../domain/lane.js';
 
@@ -177,6 +178,7 @@ export async function migrate(database: Database): Promise<void> {
           '0003-routing': routingMigration(database),
           '0004-analysis-results': analysisMigration(database),
           '0005-analyzer-registry': registryMigration(database),
+          '0006-uid-replacements': uidReplacementsMigration(),
         }),
     },
   });

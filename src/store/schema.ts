@@ -226,6 +226,13 @@ export interface AnalyzerModesTable {
   changed_at: number;
 }
 
+/** A UID replaced on de-identification and its replacement, both unique: the way back for returned results. */
+export interface UidReplacementsTable {
+  original_uid: string;
+  replacement_uid: string;
+  created_at: number;
+}
+
 export interface DB {
   patients: PatientsTable;
   studies: StudiesTable;
@@ -240,4 +247,5 @@ export interface DB {
   analyzer_modes: AnalyzerModesTable;
   analysis_results: AnalysisResultsTable;
   analyzer_versions: AnalyzerVersionsTable;
+  uid_replacements: UidReplacementsTable;
 }
