@@ -57,7 +57,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const ingest: IngestDeps = { config, database, objects, log, metrics: createIngestMetrics(registry), now };
   const destinations = Object.keys(config.destinations);
   const route: RouteDeps = { database, objects, log, now, destinations, clinicalContext: () => Promise.resolve({}) };
-  const analysis: AnalysisDeps = { database, objects, log, now, site: config.site };
+  const analysis: AnalysisDeps = { database, objects, log, now, site: config.site, pixelCleaning: config.deidentification.pixelCleaning };
   try {
     if (config.routing.rulesFile) await installRulesFile(database, config.routing.rulesFile, destinations, now());
     for (const module of [...config.analyzers, ...(deps.analyzers ?? [])]) {

@@ -61,10 +61,12 @@ for (const [name, database] of databases) {
         probeModule({ id: 'spinning', behaviour: 'spins' }, { timeoutMs: 3_000 }),
         probeModule({ id: 'greedy', behaviour: 'exhausts-memory' }, { memoryMb: 64 }),
         probeModule({ id: 'unapproved', behaviour: 'finds' }),
+        probeModule({ id: 'cloud', behaviour: 'finds', remote: true, watchFor: 'SYNTHETIC^' }),
+        probeModule({ id: 'nearby', behaviour: 'finds', modalities: ['CT', 'US'], watchFor: 'SYNTHETIC^' }),
       ];
       hub = await startHub(config, { log: pino({ level: 'silent' }), analyzers });
       url = `http://127.0.0.1:${hub.httpPort}`;
-      for (const id of ['ich', 'ptx', 'mr-only', 'broken', 'refusing', 'spinning', 'greedy']) await approve(id);
+      for (const id of ['ich', 'ptx', 'mr-only', 'broken', 'refusing', 'spinning', 'greedy', 'cloud', 'nearby']) await approve(id);
     });
     after(async () => {
       await hub.stop();
@@ -181,6 +183,50 @@ for (const [name, database] of databases) {
         assert.equal(j.payload.analyzerId, 'ich');
         assert.equal(j.attempts, 1);
         assert.match(j.last_error, new RegExp(`the model of ich@1\\.0\\.0 changed since it was approved \\(sha256 ${'a'.repeat(64)}, now ${'b'.repeat(64)}\\)`));
+      }
+    });
+
+    it('gives a remote analyzer de-identified copies only, brings its findings back to the original UIDs, and sends no image that may carry burned-in text', async () => {
+      const rules = { version: 1, rules: [{ id: 'to-the-cloud', when: { attribute: 'Modality', in: ['CT', 'US'] }, actions: [{ run: { analyzers: ['cloud', 'nearby'] } }] }] };
+      assert.equal((await http('PUT', '/api/rules', { document: rules, reason: 'remote drill' })).status, 201);
+      const head = writeSynth('trauma-ct-head', tempDir(), { seed: 23 });
+      const fast = writeSynth('us-fast', tempDir(), { seed: 23 });
+      assert.match(String(head.first.PatientName), /^SYNTHETIC\^/);
+      assert.equal((await stow(url, [...head.series, ...fast.series].flatMap((s) => s.files).map((f) => readFileSync(f)))).status, 200);
+      await wait(250);
+      await hub.sweep();
+      const results = await until('the remote and local results', async () => {
+        const r = await listAnalysisResults(hub.app.database.db, head.studyUid);
+        return r.length === 2 * head.series.length ? r : undefined;
+      });
+      const local = results.filter((r) => r.analyzerId === 'nearby');
+      assert.deepEqual(local.map((r) => r.findings[0]?.type.meaning), head.series.map(() => 'input holds "SYNTHETIC^": true'), 'an analyzer inside the hospital reads the stored files');
+      assert.ok(local.every((r) => r.findings[0]?.site?.value === head.studyUid));
+      const stored = results.filter((r) => r.analyzerId === 'cloud');
+      assert.equal(stored.length, head.series.length);
+      for (const r of stored) {
+        const series = head.series.find((s) => s.seriesUid === r.seriesUids[0]);
+        const [finding, ...more] = r.findings;
+        assert.deepEqual(more, []);
+        assert.equal(finding?.type.meaning, 'input holds "SYNTHETIC^": false', 'the patient name did not reach the remote analyzer');
+        assert.notEqual(finding?.site?.value, head.studyUid, 'it was given a replacement study UID');
+        assert.match(finding?.site?.value ?? '', /^2\.25\.\d+$/);
+        assert.equal(finding?.location?.images[0]?.seriesUid, series?.seriesUid, 'its finding is back on the original series');
+        const sops = await hub.app.database.db.selectFrom('instances').select('sop_instance_uid').execute();
+        assert.ok(sops.some((i) => i.sop_instance_uid === finding?.location?.images[0]?.sopInstanceUid), 'and on an original instance');
+      }
+      const exports = await hub.app.database.db.selectFrom('audit_log').select(['event_code', 'detail']).where('event_type', '=', 'instances.deidentified-for-remote').where('study_uid', '=', head.studyUid).execute();
+      assert.equal(exports.length, head.series.length);
+      assert.ok(exports.every((e) => e.event_code === '110106'));
+      const refused = await until('the ultrasound refused', async () => {
+        const r = await http('GET', '/api/jobs?status=failed&kind=analysis.run&limit=100');
+        const jobs = (r.body.jobs as Array<{ payload: { studyUid: string }; attempts: number; last_error: string }>).filter((j) => j.payload.studyUid === fast.studyUid);
+        return jobs.length === fast.series.length ? jobs : undefined;
+      });
+      assert.deepEqual((await listAnalysisResults(hub.app.database.db, fast.studyUid)).map((r) => r.analyzerId), fast.series.map(() => 'nearby'), 'analyzed inside the hospital only');
+      for (const j of refused) {
+        assert.equal(j.attempts, 1);
+        assert.match(j.last_error, /^not sent to cloud@1\.0\.0: file 1: modality US carries text in its pixels .*no pixel cleaning regions are configured/);
       }
     });
   });

@@ -8,6 +8,9 @@ import type { ObjectStore } from '../store/object-store.js';
 import { analysisInputOf } from './analysis-input.js';
 import { analyzeInWorker, type WorkerAnalysis } from './analyzer-thread.js';
 import type { AnalysisInput } from './analyzer.js';
+import { remoteInputOf } from './remote-input.js';
+import type { Finding } from '../domain/finding.js';
+import type { PixelCleaningRule } from '../deidentify/burned-in-annotation.js';
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
@@ -18,6 +21,8 @@ export interface AnalysisDeps {
   now: () => number;
   /** The site whose approvals and rollout modes gate this hub's analyses. */
   site: string;
+  /** Regions blanked in images that may carry burned-in text before a remote analyzer gets them. */
+  pixelCleaning: readonly PixelCleaningRule[];
 }
 
 /** Runs the registered version in a worker thread under its time limit; failures name the analyzer. */
@@ -34,7 +39,7 @@ async function runVersion(version: AnalyzerVersion, input: AnalysisInput, jobSig
   }
 }
 
-/** The code that ran must be the version that was approved: same version, same model file. */
+/** The code that ran must be the version that was approved: same version, same model file, same description. */
 function checkIdentity(version: AnalyzerVersion, ran: WorkerAnalysis['description']): void {
   const label = `${version.analyzerId}@${version.version}`;
   if (ran.id !== version.analyzerId || ran.version !== version.version) {
@@ -42,6 +47,26 @@ function checkIdentity(version: AnalyzerVersion, ran: WorkerAnalysis['descriptio
   }
   if ((ran.modelHash ?? null) !== version.modelHash) {
     throw new PermanentJobError(`the model of ${label} changed since it was approved (sha256 ${version.modelHash ?? 'none'}, now ${ran.modelHash ?? 'none'}): register it as a new version`);
+  }
+  if (JSON.stringify(ran) !== JSON.stringify(version.description)) {
+    throw new PermanentJobError(`analyzer ${label} describes itself otherwise than when it was approved (its inputs, findings or remote use): register it as a new version`);
+  }
+}
+
+/** Runs the version on the input, or on de-identified copies when it sends its input outside the hospital; findings name the original UIDs. */
+async function analyze(deps: AnalysisDeps, version: AnalyzerVersion, input: AnalysisInput, signal: AbortSignal): Promise<{ ran: WorkerAnalysis; findings: Finding[] }> {
+  if (!version.description.remote) {
+    const ran = await runVersion(version, input, signal);
+    checkIdentity(version, ran.description);
+    return { ran, findings: ran.output?.findings ?? [] };
+  }
+  const remote = await remoteInputOf(deps, input, `${version.analyzerId}@${version.version}`);
+  try {
+    const ran = await runVersion(version, remote.input, signal);
+    checkIdentity(version, ran.description);
+    return { ran, findings: remote.reattach(ran.output?.findings ?? []) };
+  } finally {
+    await remote.remove();
   }
 }
 
@@ -59,9 +84,7 @@ export function analysisRunHandler(deps: AnalysisDeps): JobHandler<'analysis.run
     const { version } = found;
     const mode = await rolloutModeOf(deps.database.db, version.analyzerId, deps.site);
     const input = await analysisInputOf(deps.database, deps.objects, payload.studyUid, payload.seriesUids, mode);
-    const ran = await runVersion(version, input, ctx.signal);
-    checkIdentity(version, ran.description);
-    const findings = ran.output?.findings ?? [];
+    const { ran, findings } = await analyze(deps, version, input, ctx.signal);
     const stored = await recordAnalysisResult(
       deps.database.db,
       {

@@ -29,6 +29,16 @@ const destination = z.strictObject({
   callingAeTitle: aeTitle.optional(),
 });
 
+const pixelCleaningRule = z.strictObject({
+  manufacturer: z.string().min(1),
+  modelName: z.string().min(1).optional(),
+  rows: z.coerce.number().int().min(1).optional(),
+  columns: z.coerce.number().int().min(1).optional(),
+  regions: z
+    .array(z.strictObject({ x: z.coerce.number().int().min(0), y: z.coerce.number().int().min(0), width: z.coerce.number().int().min(1), height: z.coerce.number().int().min(1) }))
+    .min(1),
+});
+
 /** An analyzer module (src/analyze/analyzer.ts AnalyzerModule): a file: URL or an absolute path. */
 export const analyzerModuleSchema = z.strictObject({
   url: z
@@ -113,6 +123,12 @@ export const configSchema = z.strictObject({
       pollIntervalMs: ms.default(250),
       backoffBaseMs: ms.default(1_000),
       backoffMaxMs: ms.default(300_000),
+    })
+    .prefault({}),
+  deidentification: z
+    .strictObject({
+      /** Regions blanked in images that may carry burned-in text, per device and image size, before a remote analyzer gets them. */
+      pixelCleaning: z.array(pixelCleaningRule).default([]),
     })
     .prefault({}),
   /** Analyzer modules registered at start (pending approval until approved through the API). */

@@ -28,6 +28,11 @@ export interface AnalyzerDescription {
   produces: Array<{ type: Code; measurements?: Code[] }>;
   /** sha256 of the model file, for a model-backed analyzer. */
   modelHash?: string;
+  /**
+   * It sends what it is given outside the hospital (a remote inference server, a DICOMweb AI node):
+   * it is given de-identified copies only, and images that may carry burned-in text are cleaned or refused.
+   */
+  remote?: boolean;
 }
 
 export interface Applicability {

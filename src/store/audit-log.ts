@@ -20,6 +20,7 @@ export const auditEventCodes = {
   'instances.queried': '110112',
   // Instances sent on to a configured DICOM destination (the forward routing action).
   'instances.forwarded': '110106',
+  'instances.deidentified-for-remote': '110106',
   // Application Activity: an operator acting on the hub's own work (a dead-lettered job queued again).
   'job.retried': '110100',
   // PS3.15 files configuration changes under Security Alert (event type 110131 Software Configuration).

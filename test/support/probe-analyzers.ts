@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { AnalysisSeries } from '../../src/analyze/analyzer.js';
 import type { Analyzer, AnalyzerModule } from '../../src/analyze/analyzer.js';
 import { PermanentJobError } from '../../src/jobs/job-engine.js';
 
@@ -11,10 +12,18 @@ export interface ProbeOptions {
   modalities?: string[];
   /** A file whose text is the model hash, read each time the analyzer is loaded: rewriting it stands for a swapped model file. */
   modelHashFile?: string;
+  /** Says it sends its input outside the hospital; its findings then tell what it was given. */
+  remote?: boolean;
+  /** A text whose presence in the input files the findings report (e.g. the patient's name). */
+  watchFor?: string;
 }
 
 export function probeModule(options: ProbeOptions, limits: Pick<AnalyzerModule, 'timeoutMs' | 'memoryMb'> = {}): AnalyzerModule {
   return { url: new URL('./probe-analyzers.ts', import.meta.url).href, options, ...limits };
+}
+
+function holds(series: AnalysisSeries, text: string): boolean {
+  return series.instances.some((i) => readFileSync(i.file).includes(text));
 }
 
 export function createAnalyzer(options: unknown): Analyzer {
@@ -31,16 +40,18 @@ export function createAnalyzer(options: unknown): Analyzer {
       inputs: { modalities: o.modalities ?? ['CT'] },
       produces: [{ type }],
       ...(modelHash ? { modelHash } : {}),
+      ...(o.remote ? { remote: true } : {}),
     },
     analyze: (input) => {
       switch (o.behaviour) {
         case 'finds':
           return Promise.resolve({
             findings: input.series.map((s) => ({
-              type,
+              type: o.watchFor === undefined ? type : { ...type, meaning: `input holds "${o.watchFor}": ${holds(s, o.watchFor)}` },
+              site: { scheme: '99PROBE', value: input.studyUid, meaning: 'the study it was given' },
               presence: 'present' as const,
               measurements: [{ concept: { scheme: 'SCT', value: '118565006', meaning: 'Volume' }, value: s.instances.length, unit: { scheme: 'UCUM', value: 'mL', meaning: 'milliliter' } }],
-              location: { images: [{ seriesUid: s.seriesUid }] },
+              location: { images: [{ seriesUid: s.seriesUid, ...(s.instances[0] ? { sopInstanceUid: s.instances[0].sopInstanceUid } : {}) }] },
               source: { id: o.id, version, inputHash: input.inputHash, ...(modelHash ? { modelHash } : {}) },
             })),
           });

@@ -13,9 +13,14 @@ export interface WrittenSeries {
 }
 
 /** Small synthetic studies; `into` makes them series of another synthetic study (same patient and study). */
-export function writeSynth(kind: SynthKind, dir: string, into?: { dataset: Record<string, unknown> }): { studyUid: string; series: WrittenSeries[]; first: Record<string, unknown> } {
-  const study = synthStudy(kind, { seed: 11, matrix: 32, normal: true, sliceThicknessMm: 40, frames: 4 });
-  if (into) for (const o of study.objects) for (const key of STUDY_KEYS) o.dataset[key] = into.dataset[key];
+export function writeSynth(
+  kind: SynthKind,
+  dir: string,
+  options: { dataset?: Record<string, unknown>; seed?: number } = {},
+): { studyUid: string; series: WrittenSeries[]; first: Record<string, unknown> } {
+  const study = synthStudy(kind, { seed: options.seed ?? 11, matrix: 32, normal: true, sliceThicknessMm: 40, frames: 4 });
+  const into = options.dataset;
+  if (into) for (const o of study.objects) for (const key of STUDY_KEYS) o.dataset[key] = into[key];
   writeStudy(study, dir);
   const series = study.groundTruth.series.map((s) => ({ seriesUid: s.seriesInstanceUid, description: s.description, files: s.files.map((f) => path.join(dir, f)) }));
   const first = study.objects[0]?.dataset ?? {};
