@@ -27,12 +27,16 @@ const closePoint = (actual: readonly number[] | undefined, expected: readonly nu
  */
 const SPACING: [number, number, number] = [0.8, 0.8, 2.5];
 const ORIGIN: [number, number, number] = [-15.6, -12.4, -30];
-const blobs = {
+interface Blob {
+  from: [number, number, number];
+  to: [number, number, number];
+  hu: number;
+}
+const blobs: Record<'left' | 'right' | 'midline', Blob> = {
   left: { from: [26, 10, 3], to: [29, 14, 5], hu: 200 },
   right: { from: [5, 18, 6], to: [10, 23, 9], hu: 300 },
   midline: { from: [18, 2, 0], to: [21, 3, 1], hu: 150 },
-} as const;
-type Blob = (typeof blobs)[keyof typeof blobs];
+};
 const inBlob = (b: Blob, i: number, j: number, k: number): boolean => [i, j, k].every((x, a) => x >= (b.from[a] ?? 0) && x <= (b.to[a] ?? 0));
 const blobVoxels = (b: Blob): number => [0, 1, 2].reduce((n, a) => n * ((b.to[a] ?? 0) - (b.from[a] ?? 0) + 1), 1);
 const segPhantom = writePhantom({

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import onnxProto from 'onnx-proto';
+import onnxProto, { type onnx as Onnx } from 'onnx-proto';
 
 /**
  * Tiny ONNX models built from the ONNX protobuf schema, whose outputs are known functions of their
@@ -13,19 +13,19 @@ const { INT, INTS, TENSOR } = onnx.AttributeProto.AttributeType;
 
 type Dim = number | string;
 
-function valueInfo(name: string, dims?: Dim[]): onnx.IValueInfoProto {
+function valueInfo(name: string, dims?: Dim[]): Onnx.IValueInfoProto {
   const shape = dims ? { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } : null;
   return { name, type: { tensorType: { elemType: FLOAT, ...(shape ? { shape } : {}) } } };
 }
 
-const ints = (name: string, values: number[]): onnx.IAttributeProto => ({ name, type: INTS, ints: values });
-const int = (name: string, value: number): onnx.IAttributeProto => ({ name, type: INT, i: value });
+const ints = (name: string, values: number[]): Onnx.IAttributeProto => ({ name, type: INTS, ints: values });
+const int = (name: string, value: number): Onnx.IAttributeProto => ({ name, type: INT, i: value });
 
-function constant(output: string, dims: number[], values: number[]): onnx.INodeProto {
+function constant(output: string, dims: number[], values: number[]): Onnx.INodeProto {
   return { opType: 'Constant', output: [output], attribute: [{ name: 'value', type: TENSOR, t: { dims, dataType: FLOAT, floatData: values } }] };
 }
 
-function model(nodes: onnx.INodeProto[], input: onnx.IValueInfoProto, outputs: onnx.IValueInfoProto[]): Uint8Array {
+function model(nodes: Onnx.INodeProto[], input: Onnx.IValueInfoProto, outputs: Onnx.IValueInfoProto[]): Uint8Array {
   return onnx.ModelProto.encode({
     irVersion: 8,
     producerName: 'radbridge-tests',
