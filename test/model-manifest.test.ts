@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import { connectedComponents } from '../src/analyze/onnx/connected-components.js';
+import { validateManifest } from '../src/analyze/onnx/manifest-file.js';
 import { createAnalyzer } from '../src/analyze/onnx/onnx-analyzer.js';
 import { axisStarts, planTiles } from '../src/analyze/onnx/tiling.js';
 import { RadbridgeError } from '../src/domain/errors.js';
@@ -110,5 +112,14 @@ describe('tiling and connected components', () => {
     assert.deepEqual(all[0]?.min, [0, 0, 0]);
     assert.deepEqual(all[0]?.max, [2, 1, 1]);
     assert.deepEqual(all[0]?.centroid, [1, 1 / 3, 1 / 3]);
+  });
+});
+
+describe('the documented example manifest', () => {
+  it('validates', () => {
+    const text = readFileSync(new URL('../docs/model-manifest-example.yaml', import.meta.url), 'utf8');
+    const manifest = validateManifest(parseYaml(text), 'docs/model-manifest-example.yaml');
+    assert.deepEqual(manifest.outputs.map((o) => o.kind), ['classification', 'segmentation']);
+    assert.deepEqual(manifest.preprocessing.layout, { kind: 'slab', slices: 3, batch: 8 });
   });
 });

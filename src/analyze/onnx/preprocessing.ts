@@ -18,12 +18,11 @@ export function modelGridVolume(volume: Volume, preprocessing: Preprocessing): V
 
 /**
  * HU values to model input: window (grey 0..255; MONOCHROME2 always, the model sees values, not a
- * display), then none (as is), unit (grey / 255) or zscore ((value - mean) / std).
+ * display), then none (as is), unit (grey / 255) or zscore ((value - mean) / std); written into `out` when given.
  */
-export function prepareValues(hu: ArrayLike<number>, preprocessing: Preprocessing): Float32Array {
+export function prepareValues(hu: ArrayLike<number>, preprocessing: Preprocessing, out: Float32Array = new Float32Array(hu.length)): Float32Array {
   const { window, normalise } = preprocessing;
   const source: ArrayLike<number> = window ? applyWindow(hu, window, 'MONOCHROME2') : hu;
-  const out = new Float32Array(source.length);
   if (normalise.kind === 'unit') {
     for (let p = 0; p < out.length; p++) out[p] = (source[p] ?? 0) / 255;
   } else if (normalise.kind === 'zscore') {

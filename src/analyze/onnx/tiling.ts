@@ -76,28 +76,27 @@ function cutHu(volume: Volume, origin: Index3, size: Index3, padHu: number): Int
   return out;
 }
 
-/** The model input values of one tile: its voxels, or for a slab its neighbouring slices (edges repeated) one after the other. */
-export function tileInput(volume: Volume, tile: Tile, layout: InputLayout, preprocessing: Preprocessing): Float32Array {
-  if (layout.kind !== 'slab') return prepareValues(cutHu(volume, tile.origin, tile.size, preprocessing.padHu), preprocessing);
+/** Writes the model input values of one tile into `out`: its voxels, or for a slab its neighbouring slices (edges repeated) one after the other. */
+function writeTileInput(volume: Volume, tile: Tile, layout: InputLayout, preprocessing: Preprocessing, out: Float32Array): void {
+  if (layout.kind !== 'slab') {
+    prepareValues(cutHu(volume, tile.origin, tile.size, preprocessing.padHu), preprocessing, out);
+    return;
+  }
   const half = (layout.slices - 1) / 2;
   const last = volume.dims[2] - 1;
   const [sx, sy] = tile.size;
-  const out = new Float32Array(layout.slices * sx * sy);
   for (let c = 0; c < layout.slices; c++) {
     const k = Math.min(last, Math.max(0, tile.origin[2] - half + c));
-    out.set(prepareValues(cutHu(volume, [tile.origin[0], tile.origin[1], k], tile.size, preprocessing.padHu), preprocessing), c * sx * sy);
+    prepareValues(cutHu(volume, [tile.origin[0], tile.origin[1], k], tile.size, preprocessing.padHu), preprocessing, out.subarray(c * sx * sy, (c + 1) * sx * sy));
   }
-  return out;
 }
 
 /** One call's input tensor data: its tiles' inputs one after the other. */
 export function batchInput(volume: Volume, tiles: readonly Tile[], layout: InputLayout, preprocessing: Preprocessing): Float32Array {
-  const parts = tiles.map((t) => tileInput(volume, t, layout, preprocessing));
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
+  const [first] = tiles;
+  if (!first) return new Float32Array(0);
+  const perTile = inputChannels(layout) * first.size[0] * first.size[1] * first.size[2];
+  const out = new Float32Array(perTile * tiles.length);
+  tiles.forEach((tile, n) => writeTileInput(volume, tile, layout, preprocessing, out.subarray(n * perTile, (n + 1) * perTile)));
   return out;
 }
