@@ -77,20 +77,24 @@ describe('KServe v2 remote inference', () => {
     await assert.rejects(run(lacking, phantom), (err: Error) => err instanceof PermanentJobError && /model seg has no output probabilities \(it serves mask\)/.test(err.message));
   });
 
-  it('fails transiently (retried) while the server answers 503, and works again once it is ready', async () => {
+  it('fails transiently (retried) while the server is not ready or answers 503, and works again once it is ready', async () => {
     const remote = await createAnalyzer({ manifest: writeManifest(dir, 'cls-503', { ...cls, remote: { url: peer.url, model: 'cls' } }, clsModel) });
+    const transient = (pattern: RegExp) => (err: Error) => {
+      assert.ok(err instanceof InferenceServerUnavailable && !(err instanceof PermanentJobError), String(err));
+      assert.match(err.message, pattern);
+      return true;
+    };
     peer.setReady(false);
     try {
-      await assert.rejects(run(remote, phantom), (err: Error) => {
-        assert.ok(err instanceof InferenceServerUnavailable && !(err instanceof PermanentJobError), String(err));
-        assert.match(err.message, new RegExp(`KServe v2 server ${peer.url} model cls failed POST /v2/models/cls/infer: HTTP 503: model cls is not ready`));
-        return true;
-      });
+      await assert.rejects(run(remote, phantom), transient(new RegExp(`^KServe v2 server ${peer.url} model cls is not ready: GET /v2/health/ready answered HTTP 503: the server is not ready$`)));
+      peer.setReady(true);
+      assert.equal((await run(remote, phantom))[0]?.presence, 'present');
+      peer.setReady(false);
+      await assert.rejects(run(remote, phantom), transient(new RegExp(`^KServe v2 server ${peer.url} model cls failed POST /v2/models/cls/infer: HTTP 503: model cls is not ready$`)));
     } finally {
       peer.setReady(true);
     }
-    const [finding] = await run(remote, phantom);
-    assert.equal(finding?.presence, 'present');
+    assert.equal((await run(remote, phantom))[0]?.presence, 'present');
   });
 });
 
@@ -102,7 +106,7 @@ describe('KServe v2 server that is down', () => {
     const remote = await createAnalyzer({ manifest: writeManifest(dir, 'down', { ...seg, remote: { url, model: 'seg' } }, segModel) });
     await assert.rejects(run(remote, phantom), (err: Error) => {
       assert.ok(err instanceof InferenceServerUnavailable, String(err));
-      assert.equal(err.message, `KServe v2 server ${url} model seg: GET /v2/models/seg failed: cannot reach the server (ECONNREFUSED)`);
+      assert.equal(err.message, `KServe v2 server ${url} model seg: GET /v2/health/ready failed: cannot reach the server (ECONNREFUSED)`);
       return true;
     });
   });

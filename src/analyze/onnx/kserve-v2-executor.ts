@@ -5,8 +5,8 @@ import type { RemoteModel } from './model-manifest.js';
 
 /**
  * Runs a model on an inference server over the KServe v2 (Open Inference Protocol) HTTP/REST API,
- * JSON tensors: POST /v2/models/{name}[/versions/{v}]/infer, GET /v2/models/{name}[/versions/{v}]
- * for metadata, GET /v2/health/ready. A 4xx answer is permanent (PermanentJobError: the request or
+ * JSON tensors: GET /v2/health/ready and GET /v2/models/{name}[/versions/{v}] (metadata) once, then
+ * POST /v2/models/{name}[/versions/{v}]/infer per call. A 4xx answer is permanent (PermanentJobError: the request or
  * the model name is wrong and stays wrong); a 5xx answer, a refused or broken connection is
  * transient (InferenceServerUnavailable: the job is retried).
  */
@@ -94,21 +94,23 @@ export class KServeV2Executor implements ModelExecutor {
     }
   }
 
-  /** GET /v2/health/ready: true when the server says it is ready (200). */
-  async ready(signal: AbortSignal): Promise<boolean> {
+  /** GET /v2/health/ready: anything but a 200 means not now (some servers answer 4xx while starting). */
+  private async checkReady(signal: AbortSignal): Promise<void> {
+    let response: Response;
     try {
-      const response = await fetch(`${this.base}/v2/health/ready`, { signal });
-      await response.arrayBuffer();
-      return response.ok;
+      response = await fetch(`${this.base}/v2/health/ready`, { signal, headers: { accept: 'application/json' } });
     } catch (err) {
       if (signal.aborted) throw err;
-      return false;
+      throw new InferenceServerUnavailable(`${this.where}: GET /v2/health/ready failed: cannot reach the server (${causeText(err)})`, { cause: err });
     }
+    const text = await response.text();
+    if (!response.ok) throw new InferenceServerUnavailable(`${this.where} is not ready: GET /v2/health/ready answered HTTP ${response.status}: ${errorText(text)}`);
   }
 
-  /** The model's metadata, asked for once. */
+  /** The model's metadata, asked for once, after the server says it is ready. */
   async modelMetadata(signal: AbortSignal): Promise<ModelMetadata> {
     if (this.metadata) return this.metadata;
+    await this.checkReady(signal);
     const parsed = modelMetadataSchema.safeParse(await this.request('GET', this.modelPath, signal));
     if (!parsed.success) throw new PermanentJobError(`${this.where}: the model metadata is not KServe v2 metadata: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     this.metadata = parsed.data;
