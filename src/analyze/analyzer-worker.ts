@@ -1,10 +1,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { RadbridgeError } from '../domain/errors.js';
 import { PermanentJobError } from '../jobs/job-handler.js';
 import type { Analyzer, AnalyzerFactory } from './analyzer.js';
 import { applicabilityOf } from './applicability.js';
 import { CANCEL, type WorkerAnswer, type WorkerTask } from './worker-protocol.js';
 
 /** The entry of an analyzer's worker thread: loads the analyzer module, does one task, answers once. */
+
+/** Trying again cannot help: the analyzer says so, or the hub refused its configuration (a bad manifest). */
+function isPermanent(err: unknown): boolean {
+  return err instanceof PermanentJobError || (err instanceof RadbridgeError && err.httpStatus < 500);
+}
 
 async function load(url: string, options: unknown): Promise<Analyzer> {
   const module = (await import(url)) as { createAnalyzer?: AnalyzerFactory };
@@ -28,7 +34,7 @@ if (port) {
     if (message === CANCEL) controller.abort(new Error('the analysis was cancelled'));
   });
   const answer = await perform(workerData as WorkerTask, controller.signal).catch(
-    (err: unknown): WorkerAnswer => ({ ok: false, message: err instanceof Error ? err.message : String(err), permanent: err instanceof PermanentJobError }),
+    (err: unknown): WorkerAnswer => ({ ok: false, message: err instanceof Error ? err.message : String(err), permanent: isPermanent(err) }),
   );
   port.postMessage(answer);
   port.close();

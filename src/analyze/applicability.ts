@@ -1,7 +1,7 @@
 import type { AnalysisInput, AnalysisSeries, Analyzer, AnalyzerInputs, Applicability } from './analyzer.js';
 
 /** Why one series falls short of what the analyzer declares it needs; empty when it does not. */
-function shortfalls(inputs: AnalyzerInputs, series: AnalysisSeries): string[] {
+export function seriesShortfalls(inputs: AnalyzerInputs, series: AnalysisSeries): string[] {
   const why: string[] = [];
   const c = series.classification;
   const name = `series ${series.seriesUid}`;
@@ -20,13 +20,18 @@ function shortfalls(inputs: AnalyzerInputs, series: AnalysisSeries): string[] {
   return why;
 }
 
-/**
- * Whether the analyzer applies to its input: every series must meet the declared inputs, then the
- * analyzer's own check, if it has one, has the last word. Reasons name the series and the requirement.
- */
+/** The series that meet the declared inputs, with the reasons: applicable when at least one does. */
+export function declaredApplicability(inputs: AnalyzerInputs, input: AnalysisInput): Applicability & { series: AnalysisSeries[] } {
+  const checked = input.series.map((s) => ({ series: s, shortfalls: seriesShortfalls(inputs, s) }));
+  const meeting = checked.filter((c) => c.shortfalls.length === 0).map((c) => c.series);
+  if (meeting.length > 0) return { applicable: true, reasons: meeting.map((s) => `series ${s.seriesUid} meets the declared inputs`), series: meeting };
+  const reasons = checked.flatMap((c) => c.shortfalls);
+  return { applicable: false, reasons: reasons.length > 0 ? reasons : ['no series to analyze'], series: [] };
+}
+
+/** Whether the analyzer applies to its input: the declared inputs first, then the analyzer's own check, if it has one. */
 export function applicabilityOf(analyzer: Analyzer, input: AnalysisInput): Applicability {
-  const why = input.series.flatMap((s) => shortfalls(analyzer.description.inputs, s));
-  if (input.series.length === 0) why.push('no series to analyze');
-  if (why.length > 0) return { applicable: false, reasons: why };
-  return analyzer.applicability?.(input) ?? { applicable: true, reasons: [`${input.series.length} series meet the declared inputs`] };
+  const { applicable, reasons } = declaredApplicability(analyzer.description.inputs, input);
+  if (!applicable) return { applicable, reasons };
+  return analyzer.applicability?.(input) ?? { applicable, reasons };
 }

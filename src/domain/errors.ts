@@ -27,6 +27,7 @@ export const errorCatalogue = {
   JOB_NOT_DEAD_LETTERED: { dimseStatus: 0xc000, httpStatus: 409, summary: 'only a dead-lettered job (status failed) can be retried' },
   PULL_NOT_CONFIGURED: { dimseStatus: 0xc000, httpStatus: 503, summary: 'pull mode is off: no pull.dicomwebUrl is configured' },
   RULES_INVALID: { dimseStatus: 0xc000, httpStatus: 400, summary: 'the routing rules document does not validate; every problem is listed with its path' },
+  MODEL_MANIFEST_INVALID: { dimseStatus: 0xc000, httpStatus: 400, summary: 'a model manifest does not validate; every problem is listed with its path' },
   REASON_REQUIRED: { dimseStatus: 0xc000, httpStatus: 400, summary: 'a configuration change needs a reason' },
   ANALYZER_VERSION_CONFLICT: { dimseStatus: 0xc000, httpStatus: 409, summary: 'an analyzer version is registered already with another model or description' },
   ANALYZER_UNLOADABLE: { dimseStatus: 0xc000, httpStatus: 422, summary: 'the analyzer module cannot be loaded or does not describe itself' },

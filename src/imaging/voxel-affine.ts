@@ -44,3 +44,33 @@ export function invertAffine(m: Mat4): Mat4 {
 export function scaleVoxelAxes(m: Mat4, factors: Vec3): Mat4 {
   return m.map((v, k) => (k < 12 && k % 4 < 3 ? v * (factors[k % 4] ?? 1) : v));
 }
+
+/** Volume of one voxel (mm³): the absolute determinant of the affine's 3x3 part, so tilt and spacing both count. */
+export function voxelVolumeMm3(m: Mat4): number {
+  const [a, b, c, d, e, f, g, h, i] = [0, 1, 2, 4, 5, 6, 8, 9, 10].map((k) => m[k] ?? 0) as [number, number, number, number, number, number, number, number, number];
+  return Math.abs(a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g));
+}
+
+/** The axis-aligned patient-space box (min and max corners) holding the voxel-centre box `from`..`to`. */
+export function patientBoxOf(m: Mat4, from: Vec3, to: Vec3): [[number, number, number], [number, number, number]] {
+  const low: [number, number, number] = [Infinity, Infinity, Infinity];
+  const high: [number, number, number] = [-Infinity, -Infinity, -Infinity];
+  for (const i of [from[0], to[0]]) {
+    for (const j of [from[1], to[1]]) {
+      for (const k of [from[2], to[2]]) {
+        const p = transformPoint(m, [i, j, k]);
+        for (const a of [0, 1, 2] as const) {
+          low[a] = Math.min(low[a], p[a]);
+          high[a] = Math.max(high[a], p[a]);
+        }
+      }
+    }
+  }
+  return [low, high];
+}
+
+/** transformPoint as a plain [x, y, z] (a finding's PatientPoint). */
+export function patientPoint(m: Mat4, p: Vec3): [number, number, number] {
+  const [x, y, z] = transformPoint(m, p);
+  return [x, y, z];
+}
