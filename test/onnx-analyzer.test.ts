@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Analyzer } from '../src/analyze/analyzer.js';
+import { applicabilityOf } from '../src/analyze/applicability.js';
 import { createAnalyzer } from '../src/analyze/onnx/onnx-analyzer.js';
 import type { Finding } from '../src/domain/finding.js';
 import { PermanentJobError } from '../src/jobs/job-engine.js';
@@ -231,9 +232,9 @@ describe('ONNX analyzer: applicability and model mismatches', () => {
   it('refuses a series of another modality, with the reason', async () => {
     const manifest = writeManifest(dir, 'mr-only', { inputs: { modalities: ['MR'] }, preprocessing: { layout: { kind: 'slice' } }, outputs: [segmentation()] }, thresholdModel(100));
     const analyzer = await createAnalyzer({ manifest });
-    const verdict = analyzer.applicability?.(analysisInput(segPhantom, 'silent'));
-    assert.equal(verdict?.applicable, false);
-    assert.match(verdict?.reasons.join() ?? '', /is CT, not MR/);
+    const verdict = applicabilityOf(analyzer, analysisInput(segPhantom, 'silent'));
+    assert.equal(verdict.applicable, false);
+    assert.match(verdict.reasons.join(), /is CT, not MR/);
     await assert.rejects(analyze(analyzer, segPhantom), (err: Error) => err instanceof PermanentJobError && /does not apply: .*is CT, not MR/.test(err.message));
   });
 
