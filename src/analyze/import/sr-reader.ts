@@ -23,10 +23,9 @@ function observerDevice(root: ContentNode): DeviceIdentity {
   return device;
 }
 
-/** The Algorithm Version (TID 4019) first given at or below `node`. */
-function algorithmVersion(node: ContentNode): string | undefined {
-  for (const n of [node, ...descendants(node)]) if (sameConcept(n.concept, CONCEPTS.algorithmVersion) && n.text) return n.text;
-  return undefined;
+/** The Algorithm Version (TID 4019) given among `items`. */
+function algorithmVersion(items: ContentNode[]): string | undefined {
+  return items.find((n) => sameConcept(n.concept, CONCEPTS.algorithmVersion) && n.text)?.text;
 }
 
 interface Holder {
@@ -44,7 +43,7 @@ function findingHolders(root: ContentNode, notes: string[]): Holder[] {
     if (node.valueType === 'CONTAINER') {
       const findingItem = node.children.find((c) => c.valueType === 'CODE' && isFindingConcept(c.concept));
       if (findingItem) {
-        holders.push({ node, findingItem, items: node.children });
+        holders.push({ node, findingItem, items: [...node.children, ...findingItem.children] });
         held.add(findingItem);
       } else if (sameConcept(node.concept, CONCEPTS.measurementGroup)) {
         notes.push('a measurement group without a Finding (DCM 121071) item is not read: it names no finding type');
@@ -61,14 +60,14 @@ export function readStructuredReport(object: DicomObject, context: ReadContext):
   const notes: string[] = [];
   const evidence = evidenceSeries(object.dict);
   const documentDevice = mergeDevice(observerDevice(root), equipmentOf(object.dict));
-  const documentVersion = algorithmVersion(root);
+  const documentVersion = algorithmVersion(root.children);
   const findings: Finding[] = [];
   for (const holder of findingHolders(root, notes)) {
     if (!holder.findingItem.code) {
       notes.push('a Finding item without a coded value is not read');
       continue;
     }
-    const version = algorithmVersion(holder.node) ?? documentVersion;
+    const version = algorithmVersion(holder.items) ?? documentVersion;
     const device = version ? { ...documentDevice, softwareVersion: version } : documentDevice;
     const source = sourceOf(device, context.importer, context.inputHash);
     findings.push(findingOfGroup({ type: holder.findingItem.code, items: holder.items, evidence, context, source, notes }));
