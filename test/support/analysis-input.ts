@@ -15,7 +15,7 @@ export function analysisInputOf(studyUid: string, series: Array<{ seriesUid: str
     inputHash: '',
     series: series.map((s) => {
       const first = readFileSync(s.files[0] ?? '');
-      const header = dcmjs.data.DicomMessage.readFile(first.buffer.slice(first.byteOffset, first.byteOffset + first.byteLength) as ArrayBuffer, { untilTag: '7FE00010' }).dict as JsonDict;
+      const header = dcmjs.data.DicomMessage.readFile(first.buffer.slice(first.byteOffset, first.byteOffset + first.byteLength), { untilTag: '7FE00010' }).dict as JsonDict;
       for (const file of s.files) hash.update(createHash('sha256').update(readFileSync(file)).digest());
       return {
         seriesUid: s.seriesUid,

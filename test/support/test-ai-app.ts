@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { multipartContentType, multipartRelated, newBoundary } from '../../src/dicomweb/multipart-writer.js';
 import { writeWithXml2dsr } from './dcmtk-sr.js';
@@ -31,7 +31,7 @@ async function json<T>(url: string): Promise<T> {
 async function stowInto(dicomwebUrl: string, file: string): Promise<void> {
   const boundary = newBoundary();
   const chunks: Uint8Array[] = [];
-  for await (const c of multipartRelated(boundary, [{ contentType: 'application/dicom', body: async function* () { yield readFileSync(file); } }])) chunks.push(c);
+  for await (const c of multipartRelated(boundary, [{ contentType: 'application/dicom', body: async function* () { yield await readFile(file); } }])) chunks.push(c);
   const r = await fetch(`${dicomwebUrl}/studies`, { method: 'POST', headers: { 'content-type': multipartContentType('application/dicom', boundary) }, body: Buffer.concat(chunks) });
   await r.arrayBuffer();
   if (!r.ok) throw new Error(`STOW-RS into Orthanc: HTTP ${r.status}`);

@@ -22,7 +22,7 @@ export function readDicomObject(bytes: Uint8Array): DicomObject {
   let dict: JsonDict;
   try {
     // ignoreErrors: a character set dcmjs does not know degrades the text instead of refusing the result.
-    dict = dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, { ignoreErrors: true }).dict as JsonDict;
+    dict = dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, { ignoreErrors: true }).dict;
   } catch (err) {
     throw new RadbridgeError('DICOM_MALFORMED', `object cannot be read: ${err instanceof Error ? err.message : String(err)}`);
   }

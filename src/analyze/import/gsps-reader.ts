@@ -18,10 +18,6 @@ import { equipmentOf, sourceOf } from './source-device.js';
 export const ANNOTATION_TEXT_SCHEME = '99RADBRIDGE';
 export const ANNOTATION_TEXT_VALUE = 'annotation-text';
 
-interface ReferencedImages {
-  images: ImageReference[];
-}
-
 /** Every image the presentation state applies to, with its series. */
 function seriesImages(dict: JsonDict): Map<string, string> {
   const series = new Map<string, string>();
@@ -36,17 +32,16 @@ function seriesImages(dict: JsonDict): Map<string, string> {
   return series;
 }
 
-function imagesOf(annotation: JsonDict, all: Map<string, string>): ReferencedImages {
+function imagesOf(annotation: JsonDict, all: Map<string, string>): ImageReference[] {
   const refs = itemsOf(annotation, '00081140');
   const listed = refs.length > 0 ? refs : [...all.keys()].map((uid): JsonDict => ({ '00081155': { vr: 'UI', Value: [uid] } }));
-  const images = listed.flatMap((ref): ImageReference[] => {
+  return listed.flatMap((ref): ImageReference[] => {
     const sopInstanceUid = textOf(ref, '00081155');
     const seriesUid = sopInstanceUid && all.get(sopInstanceUid);
     if (!sopInstanceUid || !seriesUid) return [];
     const frames = integersOf(ref, '00081160');
     return frames.length === 0 ? [{ seriesUid, sopInstanceUid }] : frames.map((frame) => ({ seriesUid, sopInstanceUid, frame }));
   });
-  return { images };
 }
 
 function pixelPoints(annotation: JsonDict, images: ImageReference[], context: ReadContext): PatientPoint[] {
@@ -84,7 +79,7 @@ export function readPresentationState(object: DicomObject, context: ReadContext)
       notes.push(`graphic annotation ${n + 1} holds neither text nor graphics`);
       return;
     }
-    const { images } = imagesOf(annotation, all);
+    const images = imagesOf(annotation, all);
     if (images.length === 0) notes.push(`graphic annotation ${n + 1} refers to no image in the Referenced Series Sequence`);
     const { type, coded } = annotationType(annotation, texts.join(' '));
     const points = pixelPoints(annotation, images, context);

@@ -56,7 +56,7 @@ export function tuplesOf(data: number[], size: 2 | 3): number[][] {
 export function locationFromPoints(images: ImageReference[], points: PatientPoint[], single: boolean): FindingLocation {
   const location: FindingLocation = { images };
   if (points.length === 0) return location;
-  if (single || points.length === 1) return { ...location, point: points[0] as PatientPoint };
+  if (single || points.length === 1) return { ...location, point: points[0] };
   const min = [0, 1, 2].map((a) => Math.min(...points.map((p) => p[a] ?? 0))) as PatientPoint;
   const max = [0, 1, 2].map((a) => Math.max(...points.map((p) => p[a] ?? 0))) as PatientPoint;
   return { ...location, box: [min, max] };

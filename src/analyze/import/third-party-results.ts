@@ -24,8 +24,8 @@ const VERSION = '1.0.0';
 /** The header of an image, up to its pixel data, for its plane. */
 async function imageHeader(file: string): Promise<JsonDict> {
   const bytes = await readFile(file);
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  return dcmjs.data.DicomMessage.readFile(buffer, { untilTag: '7FE00010', ignoreErrors: true }).dict as JsonDict;
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return dcmjs.data.DicomMessage.readFile(buffer, { untilTag: '7FE00010', ignoreErrors: true }).dict;
 }
 
 /** Planes of the image series given beside the results, so image coordinates become patient points. */
