@@ -86,7 +86,7 @@ for (const [name, database] of databases) {
       const detail = audit[1]?.detail ?? {};
       assert.deepEqual([detail.version, detail.previousVersion, detail.reason, detail.sha256], [2, 1, 'per-series trauma routing', current.body.sha256]);
       assert.deepEqual(detail.added, ['trauma-head', 'head-bone', 'trauma-chest', 'knee', 'no-lung-kernel']);
-      assert.deepEqual(detail.removed, ['discard-scouts', 'trauma-head-ct', 'trauma-body-ct', 'night-teleradiology', 'knee-radiographs']);
+      assert.deepEqual(detail.removed, ['discard-scouts', 'trauma-head-ct', 'trauma-body-ct', 'night-teleradiology', 'knee-radiographs', 'third-party-ai-results']);
       const changed = { ...traumaRules, rules: traumaRules.rules.map((r) => (r.id === 'knee' ? { ...r, lane: 'normal' } : r)) };
       await send(hub, 'PUT', '/api/rules', { document: changed, reason: 'knees in the normal lane' });
       await send(hub, 'PUT', '/api/rules', { document: traumaRules, reason: 'knees back off-peak' });

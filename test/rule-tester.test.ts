@@ -132,7 +132,7 @@ describe('the rule tester', () => {
 
   it('radbridge rules check validates a file and lists every problem', async () => {
     const ok = await cli('rules', 'check', exampleRules);
-    assert.deepEqual([ok.code, ok.stdout.trim()], [0, `${exampleRules}: valid, 5 rule(s)`]);
+    assert.deepEqual([ok.code, ok.stdout.trim()], [0, `${exampleRules}: valid, 6 rule(s)`]);
     const file = path.join(tempDir(), 'bad.json');
     writeFileSync(file, JSON.stringify({ version: 1, rules: [{ id: 'x', when: { any: [{ attribute: 'Modality', regex: '(' }] }, actions: [{ run: { analyzers: ['a'] } }], lane: 'now' }] }));
     const bad = await cli('rules', 'check', file);

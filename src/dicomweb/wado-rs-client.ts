@@ -35,7 +35,16 @@ export interface RetrievedInstances {
  * answered with a multipart/related body; the timeout covers the whole transfer, body included.
  */
 export async function retrieveStudy(baseUrl: string, studyUid: string, options: RetrieveOptions): Promise<RetrievedInstances> {
-  const url = `${baseUrl.replace(/\/+$/, '')}/studies/${encodeURIComponent(studyUid)}`;
+  return retrieveInstances(baseUrl, `studies/${encodeURIComponent(studyUid)}`, options);
+}
+
+/** WADO-RS Retrieve Series (PS3.18 10.4): GET {base}/studies/{uid}/series/{uid}. */
+export async function retrieveSeries(baseUrl: string, studyUid: string, seriesUid: string, options: RetrieveOptions): Promise<RetrievedInstances> {
+  return retrieveInstances(baseUrl, `studies/${encodeURIComponent(studyUid)}/series/${encodeURIComponent(seriesUid)}`, options);
+}
+
+async function retrieveInstances(baseUrl: string, resource: string, options: RetrieveOptions): Promise<RetrievedInstances> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/${resource}`;
   const signals = [AbortSignal.timeout(options.timeoutMs), ...(options.signal ? [options.signal] : [])];
   let response: Response;
   try {
@@ -59,7 +68,7 @@ export async function retrieveStudy(baseUrl: string, studyUid: string, options: 
   return { boundary, body: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>) };
 }
 
-function statusFailure(status: number, statusText: string): RetrieveError {
+export function statusFailure(status: number, statusText: string): RetrieveError {
   if (status === 404) return new RetrieveError('NOT_FOUND', 'study not found on the PACS (HTTP 404)', false);
   const transient = status >= 500 || status === 429 || status === 408;
   return new RetrieveError('UPSTREAM_FAILURE', `the PACS answered HTTP ${status} ${statusText}`.trim(), transient);
