@@ -1,12 +1,16 @@
 /**
  * Inference runtime bench (docs/benchmarks.md, "Inference"): the per-call overhead of the runtime
- * for a trivial model, in process (ONNX Runtime) and through a KServe v2 server on loopback, and
+ * for a trivial model, in process (ONNX Runtime) and through a KServe v2 server on loopback, what
+ * each analysis pays for its worker thread and module, and
  * slices/s of a small 2D classifier over a 500-slice 512x512 CT volume held in memory, on CPU.
  *
  *   npm run bench:inference
- *   BENCH_CALLS=5000 BENCH_SLICES=200 BENCH_REMOTE_SLICES=20 BENCH_ROUNDS=5 npm run bench:inference
+ *   BENCH_CALLS=5000 BENCH_SLICES=200 BENCH_REMOTE_SLICES=20 BENCH_ROUNDS=5 BENCH_THREADS=50 npm run bench:inference
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { describeAnalyzer } from '../src/analyze/analyzer-thread.js';
 import { runModel } from '../src/analyze/onnx/inference-pipeline.js';
 import { KServeV2Executor } from '../src/analyze/onnx/kserve-v2-executor.js';
 import { validateManifest } from '../src/analyze/onnx/manifest-file.js';
@@ -21,6 +25,7 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const SLICES = Number(process.env.BENCH_SLICES ?? 500);
 const REMOTE_SLICES = Number(process.env.BENCH_REMOTE_SLICES ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const THREADS = Number(process.env.BENCH_THREADS ?? 20);
 const signal = new AbortController().signal;
 
 const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
@@ -37,6 +42,38 @@ async function perCall(executor: ModelExecutor, calls: number): Promise<{ p50: n
   }
   times.sort((a, b) => a - b);
   return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), calls };
+}
+
+const benchManifest = (batch: number) => ({
+  id: 'bench-classifier', version: '1', name: 'bench', intendedUse: 'benchmark', model: 'model.onnx', inputs: { modalities: ['CT'] },
+  preprocessing: { window: { center: 40, width: 400 }, normalise: { kind: 'unit' }, layout: { kind: 'slice', batch } },
+  outputs: [{ kind: 'classification', name: 'score', activation: 'none', labels: [{ index: 0, type: { scheme: 'SCT', value: '125605004', meaning: 'Fracture of bone' }, threshold: 0.5 }] }],
+});
+
+/**
+ * What every analysis pays before any model work: a worker thread of its own, the analyzer module
+ * loaded in it (here from the TypeScript sources, as `npm run` does), the manifest read and the
+ * model file hashed; measured as the hub's describe task on the classifier's manifest.
+ */
+async function threadOverhead(runs: number): Promise<{ p50: number; p95: number; calls: number }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'radbridge-bench-thread-'));
+  try {
+    writeFileSync(path.join(dir, 'model.onnx'), meanSigmoidClassifier());
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(benchManifest(1)));
+    const module = { url: new URL('../src/analyze/onnx/onnx-analyzer.ts', import.meta.url).href, options: { manifest: path.join(dir, 'manifest.json') } };
+    await describeAnalyzer(module, signal);
+    const times: number[] = [];
+    for (let n = 0; n < runs; n++) {
+      const start = process.hrtime.bigint();
+      const description = await describeAnalyzer(module, signal);
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (description.id !== 'bench-classifier') throw new Error(`the worker described ${description.id}`);
+    }
+    times.sort((a, b) => a - b);
+    return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), calls: runs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A 512x512 CT of `slices` slices, 0.7 x 0.7 x 1 mm, HU varying by slice and pixel. */
@@ -57,11 +94,7 @@ async function median(measure: () => Promise<number>): Promise<number> {
 }
 
 async function slicesPerSecond(executor: ModelExecutor, volume: Volume, batch: number): Promise<number> {
-  const manifest = validateManifest({
-    id: 'bench-classifier', version: '1', name: 'bench', intendedUse: 'benchmark', model: 'model.onnx', inputs: { modalities: ['CT'] },
-    preprocessing: { window: { center: 40, width: 400 }, normalise: { kind: 'unit' }, layout: { kind: 'slice', batch } },
-    outputs: [{ kind: 'classification', name: 'score', activation: 'none', labels: [{ index: 0, type: { scheme: 'SCT', value: '125605004', meaning: 'Fracture of bone' }, threshold: 0.5 }] }],
-  }, 'bench manifest');
+  const manifest = validateManifest(benchManifest(batch), 'bench manifest');
   const start = process.hrtime.bigint();
   const [scores] = await runModel(volume, manifest, executor, 'x', signal);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -81,6 +114,8 @@ async function main(): Promise<void> {
       rows.push(['per-call overhead, trivial model', name, r.p50.toFixed(3), r.p95.toFixed(3), String(r.calls)]);
     }
     await local.close();
+    const thread = await threadOverhead(THREADS);
+    rows.push(['per-analysis overhead: thread + module', 'analyzer worker thread', thread.p50.toFixed(3), thread.p95.toFixed(3), String(thread.calls)]);
     const volume = syntheticCt(SLICES);
     const classifier = await OnnxSessionExecutor.create(meanSigmoidClassifier(), 'classifier');
     const throughput: string[][] = [['measure', 'runtime', 'batch', 'slices', `slices/s (median of ${ROUNDS})`]];

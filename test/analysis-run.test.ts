@@ -223,7 +223,11 @@ for (const [name, database] of databases) {
         const jobs = (r.body.jobs as Array<{ payload: { studyUid: string }; attempts: number; last_error: string }>).filter((j) => j.payload.studyUid === fast.studyUid);
         return jobs.length === fast.series.length ? jobs : undefined;
       });
-      assert.deepEqual((await listAnalysisResults(hub.app.database.db, fast.studyUid)).map((r) => r.analyzerId), fast.series.map(() => 'nearby'), 'analyzed inside the hospital only');
+      const inside = await until('the ultrasound analyzed inside the hospital', async () => {
+        const r = await listAnalysisResults(hub.app.database.db, fast.studyUid);
+        return r.length === fast.series.length ? r : undefined;
+      });
+      assert.deepEqual(inside.map((r) => r.analyzerId), fast.series.map(() => 'nearby'), 'analyzed inside the hospital only');
       for (const j of refused) {
         assert.equal(j.attempts, 1);
         assert.match(j.last_error, /^not sent to cloud@1\.0\.0: file 1: modality US carries text in its pixels .*no pixel cleaning regions are configured/);
