@@ -5,6 +5,10 @@ import { sendFiles } from '../src/adapters/dimse/dimse-scu.js';
 import { startHub } from '../src/hub.js';
 import { listAnalysisResults } from '../src/store/analysis-results.js';
 import { listJobs } from '../src/store/job-queue.js';
+import { remoteInputOf } from '../src/analyze/remote-input.js';
+import { classifyHeaders } from '../src/classify/classify-headers.js';
+import { PermanentJobError } from '../src/jobs/job-engine.js';
+import { openTestDatabase } from './support/test-database.js';
 import { probeModule } from './support/probe-analyzers.js';
 import { stow } from './support/stow-client.js';
 import { dropSchema, postgresDatabase, testConfig, tempDir, type Overrides } from './support/test-hub.js';
@@ -235,3 +239,20 @@ for (const [name, database] of databases) {
     });
   });
 }
+
+describe('input for a remote analyzer', () => {
+  it('refuses a structured report, whose free text is not cleaned, before reading anything', async () => {
+    const t = await openTestDatabase('sqlite');
+    try {
+      const classification = classifyHeaders([]);
+      const input = { studyUid: '2.25.1', inputHash: 'x', mode: 'silent' as const, series: [{ seriesUid: '2.25.2', modality: 'SR', classification, instances: [{ sopInstanceUid: '2.25.3', file: '/nonexistent/sr.dcm' }] }] };
+      await assert.rejects(
+        remoteInputOf({ database: t.database, pixelCleaning: [], now: Date.now }, input, 'cloud@1'),
+        (err: Error) => err instanceof PermanentJobError && err.message === 'not sent to cloud@1: series 2.25.2 is a structured report, whose free text the basic profile does not clean',
+      );
+      assert.equal((await t.database.db.selectFrom('uid_replacements').select('original_uid').execute()).length, 0, 'no UID was given out');
+    } finally {
+      await t.remove();
+    }
+  });
+});

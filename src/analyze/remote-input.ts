@@ -30,6 +30,10 @@ export interface RemoteInputDeps {
  * input refused), in a temporary folder; audited as an export with the counts.
  */
 export async function remoteInputOf(deps: RemoteInputDeps, input: AnalysisInput, analyzer: string): Promise<RemoteInput> {
+  const reports = input.series.filter((s) => s.modality === 'SR');
+  if (reports.length > 0) {
+    throw new PermanentJobError(`not sent to ${analyzer}: series ${reports.map((s) => s.seriesUid).join(', ')} is a structured report, whose free text the basic profile does not clean`);
+  }
   const instances = input.series.flatMap((s) => s.instances);
   const originals = await Promise.all(instances.map((i) => readFile(i.file)));
   let batch;
