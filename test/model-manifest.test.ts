@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { connectedComponents } from '../src/analyze/onnx/connected-components.js';
+import { connectedComponents } from '../src/imaging/connected-components.js';
 import { validateManifest } from '../src/analyze/onnx/manifest-file.js';
 import { createAnalyzer } from '../src/analyze/onnx/onnx-analyzer.js';
 import { axisStarts, planTiles } from '../src/analyze/onnx/tiling.js';

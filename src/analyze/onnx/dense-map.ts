@@ -1,4 +1,5 @@
-import type { Index3, Tile } from './tiling.js';
+import type { Index3 } from '../../imaging/connected-components.js';
+import type { Tile } from './tiling.js';
 
 /**
  * A per-voxel, per-channel output over the whole model grid (segmentation probabilities, heatmaps),

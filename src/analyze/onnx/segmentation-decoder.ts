@@ -2,7 +2,7 @@ import type { Code, Finding } from '../../domain/finding.js';
 import { lateralityOfExtent } from '../../domain/laterality.js';
 import type { Volume } from '../../imaging/volume.js';
 import { patientBoxOf, patientPoint, voxelVolumeMm3 } from '../../imaging/voxel-affine.js';
-import { connectedComponents, type Component } from './connected-components.js';
+import { connectedComponents, type Component } from '../../imaging/connected-components.js';
 import { imagesOf, thresholdFor, type DecodeContext } from './decode-context.js';
 import type { DenseMap } from './dense-map.js';
 import type { SegmentationOutput } from './model-manifest.js';

@@ -1,3 +1,4 @@
+import type { Index3 } from '../../imaging/connected-components.js';
 import type { Volume } from '../../imaging/volume.js';
 import type { InputLayout, Preprocessing } from './model-manifest.js';
 import { prepareValues } from './preprocessing.js';
@@ -8,7 +9,6 @@ import { prepareValues } from './preprocessing.js';
  * into NCHW / NCDHW.
  */
 
-export type Index3 = [number, number, number];
 
 /** The region of the model grid one model input covers; a patch may reach past the volume (padded, cropped on the way back). */
 export interface Tile {

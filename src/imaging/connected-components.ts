@@ -1,4 +1,5 @@
-import type { Index3 } from './tiling.js';
+/** A voxel index or grid size (i, j, k). */
+export type Index3 = [number, number, number];
 
 /**
  * 3D connected components of a label grid (columns fastest, then rows, then slices), pure. Each
