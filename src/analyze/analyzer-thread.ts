@@ -4,43 +4,93 @@ import type { AnalysisInput, AnalysisOutput, AnalyzerDescription, AnalyzerModule
 import { CANCEL, type WorkerAnswer, type WorkerTask } from './worker-protocol.js';
 
 const DEFAULT_MEMORY_MB = 2048;
+/** How long an idle worker thread waits for its module's next task before it stops. */
+const IDLE_MS = 60_000;
+/** How long a cancelled analyzer has to stop on its own before its thread is stopped. */
+const CANCEL_GRACE_MS = 2_000;
 
 /**
- * A worker thread for one task. Built, the hub runs analyzer-worker.js; run from its TypeScript
- * sources (tests, development) the worker registers the same TypeScript loader before its entry,
- * since a worker's entry does not go through the loader the process was started with.
+ * A worker thread. Built, the hub runs analyzer-worker.js; run from its TypeScript sources (tests,
+ * development) the worker registers the same TypeScript loader before its entry, since a worker's
+ * entry does not go through the loader the process was started with.
  */
-function startWorker(task: WorkerTask, memoryMb: number): Worker {
-  const options = { workerData: task, resourceLimits: { maxOldGenerationSizeMb: memoryMb } };
+function startWorker(memoryMb: number): Worker {
+  const options = { resourceLimits: { maxOldGenerationSizeMb: memoryMb } };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./analyzer-worker.js', import.meta.url), options);
   const entry = JSON.stringify(new URL('./analyzer-worker.ts', import.meta.url).href);
   return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`, { ...options, eval: true });
 }
 
-/** Runs one task in a worker of its own; the worker is stopped when it answers, fails, or `signal` aborts. */
+/**
+ * Idle worker threads by module and memory limit: the next task of the same module reuses one, so
+ * only the first pays for starting the thread and loading the module. A thread that failed, was
+ * cancelled or ran past its time is stopped, never reused; an idle one stops after IDLE_MS and
+ * never keeps the process alive.
+ */
+const idle = new Map<string, Array<{ worker: Worker; leave: () => void }>>();
+
+function acquire(key: string, memoryMb: number): Worker {
+  const parked = idle.get(key)?.pop();
+  if (!parked) return startWorker(memoryMb);
+  parked.leave();
+  parked.worker.ref();
+  return parked.worker;
+}
+
+function release(key: string, worker: Worker): void {
+  worker.unref();
+  const drop = () => {
+    leave();
+    idle.set(key, (idle.get(key) ?? []).filter((p) => p.worker !== worker));
+  };
+  const timer = setTimeout(() => {
+    drop();
+    void worker.terminate();
+  }, IDLE_MS);
+  timer.unref();
+  // A thread that dies while idle (an analyzer's stray error after it answered) leaves the pool.
+  worker.once('exit', drop);
+  const leave = () => {
+    clearTimeout(timer);
+    worker.off('exit', drop);
+  };
+  idle.set(key, [...(idle.get(key) ?? []), { worker, leave }]);
+}
+
+/** Runs one task on a worker of the module's; the worker goes back to the pool when it answers, and is stopped when it fails or `signal` aborts. */
 function runTask(module: AnalyzerModule, task: WorkerTask, signal: AbortSignal): Promise<WorkerAnswer> {
   const memoryMb = module.memoryMb ?? DEFAULT_MEMORY_MB;
-  const worker = startWorker(task, memoryMb);
+  const key = JSON.stringify([module.url, module.options ?? null, memoryMb]);
+  const worker = acquire(key, memoryMb);
   return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (done: () => void) => {
-      if (settled) return;
-      settled = true;
+    const settle = (done: () => void, reuse: boolean) => {
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       signal.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      if (reuse) release(key, worker);
+      else worker.unref();
       done();
     };
+    const onMessage = (answer: WorkerAnswer) => {
+      if (!answer.ok) void worker.terminate();
+      settle(() => resolve(answer), answer.ok);
+    };
+    const onError = (err: Error & { code?: string }) => {
+      void worker.terminate();
+      settle(() => reject(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new PermanentJobError(`ran out of its ${memoryMb} MiB memory limit`) : err), false);
+    };
+    const onExit = (code: number) => settle(() => reject(new Error(`its worker thread stopped (exit code ${code}) without an answer`)), false);
     const onAbort = () => {
       worker.postMessage(CANCEL);
-      settle(() => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted')));
+      setTimeout(() => void worker.terminate(), CANCEL_GRACE_MS).unref();
+      settle(() => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted')), false);
     };
-    if (signal.aborted) onAbort();
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
     signal.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (answer: WorkerAnswer) => settle(() => resolve(answer)));
-    worker.on('error', (err: Error & { code?: string }) =>
-      settle(() => reject(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new PermanentJobError(`ran out of its ${memoryMb} MiB memory limit`) : err)),
-    );
-    worker.on('exit', (code) => settle(() => reject(new Error(`its worker thread stopped (exit code ${code}) without an answer`))));
+    worker.postMessage(task);
   });
 }
 

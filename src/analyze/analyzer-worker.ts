@@ -1,11 +1,15 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { RadbridgeError } from '../domain/errors.js';
 import { PermanentJobError } from '../jobs/job-handler.js';
 import type { Analyzer, AnalyzerFactory } from './analyzer.js';
 import { applicabilityOf } from './applicability.js';
 import { CANCEL, type WorkerAnswer, type WorkerTask } from './worker-protocol.js';
 
-/** The entry of an analyzer's worker thread: loads the analyzer module, does one task, answers once. */
+/**
+ * The entry of an analyzer's worker thread: for each task it is sent, builds the analyzer afresh
+ * from its module (the module itself stays loaded, so only the first task pays for it), does the
+ * task and answers once.
+ */
 
 /** Trying again cannot help: the analyzer says so, or the hub refused its configuration (a bad manifest). */
 function isPermanent(err: unknown): boolean {
@@ -29,13 +33,16 @@ async function perform(task: WorkerTask, signal: AbortSignal): Promise<WorkerAns
 
 const port = parentPort;
 if (port) {
-  const controller = new AbortController();
-  port.on('message', (message) => {
-    if (message === CANCEL) controller.abort(new Error('the analysis was cancelled'));
+  let running: AbortController | undefined;
+  port.on('message', (message: WorkerTask | typeof CANCEL) => {
+    if (message === CANCEL) {
+      running?.abort(new Error('the analysis was cancelled'));
+      return;
+    }
+    const controller = new AbortController();
+    running = controller;
+    void perform(message, controller.signal)
+      .catch((err: unknown): WorkerAnswer => ({ ok: false, message: err instanceof Error ? err.message : String(err), permanent: isPermanent(err) }))
+      .then((answer) => port.postMessage(answer));
   });
-  const answer = await perform(workerData as WorkerTask, controller.signal).catch(
-    (err: unknown): WorkerAnswer => ({ ok: false, message: err instanceof Error ? err.message : String(err), permanent: isPermanent(err) }),
-  );
-  port.postMessage(answer);
-  port.close();
 }
