@@ -124,6 +124,13 @@ describe('head CT analyzer on bad input', () => {
     assert.match(boneKernel.reasons.join('; '), /has a bone kernel, not soft-tissue or unknown/);
   });
 
+  it('does not apply to a contrast-enhanced head CT', () => {
+    const enhanced = writeCtStudy('trauma-ct-head', dir(), { seed: 1, normal: true, matrix: 32, extra: { ContrastBolusAgent: 'IOHEXOL 350 MG/ML' } });
+    const applicability = applicabilityOf(analyzer, enhanced.input);
+    assert.equal(applicability.applicable, false);
+    assert.match(applicability.reasons.join('; '), /is contrast-unspecified, not non-contrast/);
+  });
+
   it('refuses to analyze a series it does not apply to, permanently', async () => {
     const chest = writeCtStudy('trauma-ct-chest', dir(), { seed: 1, normal: true, matrix: 32 });
     await assert.rejects(run(chest.input), (err: Error) => err instanceof PermanentJobError && /does not apply: .*not head/.test(err.message));

@@ -12,9 +12,10 @@ export interface WrittenCtSeries {
   findings: CtFindingTruth[];
 }
 
-/** A synthetic CT study written under `dir` at a given matrix, and the analysis input of its series `seriesNumber`. */
-export function writeCtStudy(kind: SynthKind, dir: string, o: { seed: number; normal: boolean; matrix: number; seriesNumber?: number }): WrittenCtSeries {
+/** A synthetic CT study written under `dir` at a given matrix (with `extra` attributes in every object), and the analysis input of its series `seriesNumber`. */
+export function writeCtStudy(kind: SynthKind, dir: string, o: { seed: number; normal: boolean; matrix: number; seriesNumber?: number; extra?: Record<string, unknown> }): WrittenCtSeries {
   const study = synthStudy(kind, { seed: o.seed, matrix: o.matrix, normal: o.normal });
+  for (const object of study.objects) Object.assign(object.dataset, o.extra);
   writeStudy(study, dir);
   const series = study.groundTruth.series.find((s) => s.seriesNumber === (o.seriesNumber ?? 1));
   if (!series) throw new Error(`${kind} has no series ${o.seriesNumber ?? 1}`);

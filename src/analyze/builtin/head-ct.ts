@@ -6,7 +6,7 @@ import { intracranialSpace } from '../../imaging/intracranial-mask.js';
 import { idealMidlineX, midlineShift } from '../../imaging/midline-shift.js';
 import { buildVolume, voxelToPatient, type BuiltVolume } from '../../imaging/volume.js';
 import { PermanentJobError } from '../../jobs/job-engine.js';
-import type { AnalysisInput, AnalysisOutput, AnalysisSeries, Analyzer, AnalyzerDescription } from '../analyzer.js';
+import type { AnalysisInput, AnalysisOutput, AnalysisSeries, Analyzer, AnalyzerDescription, Applicability } from '../analyzer.js';
 import { declaredApplicability } from '../applicability.js';
 import { CODES, haemorrhageFinding, midlineShiftFinding, type FindingContext } from './head-ct-findings.js';
 
@@ -59,6 +59,16 @@ async function seriesVolume(series: AnalysisSeries): Promise<BuiltVolume> {
   }
 }
 
+/** The series meeting the declared inputs that are non-contrast, and why the others are not. */
+function usableSeries(input: AnalysisInput): Applicability & { series: AnalysisSeries[] } {
+  const declared = declaredApplicability(HEAD_CT_DESCRIPTION.inputs, input);
+  if (!declared.applicable) return declared;
+  const series = declared.series.filter((s) => s.classification.ct?.contrastPhase.value === 'non-contrast');
+  if (series.length > 0) return { applicable: true, reasons: series.map((s) => `series ${s.seriesUid} is a non-contrast head CT`), series };
+  const reasons = declared.series.map((s) => `series ${s.seriesUid} is ${s.classification.ct?.contrastPhase.value ?? 'of unknown phase'}, not non-contrast`);
+  return { applicable: false, reasons, series: [] };
+}
+
 /** A soft-tissue series before one of unknown kernel. */
 function chooseSeries(series: readonly AnalysisSeries[]): AnalysisSeries | undefined {
   return series.find((s) => s.classification.ct?.kernel.value === 'soft-tissue') ?? series[0];
@@ -99,8 +109,12 @@ export function createAnalyzer(options: unknown): Analyzer {
   const o = parsed.data;
   return {
     description: HEAD_CT_DESCRIPTION,
+    applicability(input: AnalysisInput): Applicability {
+      const { applicable, reasons } = usableSeries(input);
+      return { applicable, reasons };
+    },
     async analyze(input: AnalysisInput, signal: AbortSignal): Promise<AnalysisOutput> {
-      const applicable = declaredApplicability(HEAD_CT_DESCRIPTION.inputs, input);
+      const applicable = usableSeries(input);
       const series = chooseSeries(applicable.series);
       if (!series) throw new PermanentJobError(`${HEAD_CT_ID}@${HEAD_CT_VERSION} does not apply: ${applicable.reasons.join('; ')}`);
       return analyzeSeries(series, input, o, signal);
