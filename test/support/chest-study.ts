@@ -15,7 +15,10 @@ export function writeChestStudy(kind: CtKind, dir: string, o: { seed: number; no
   const series = study.groundTruth.series.map((s) => {
     const files = s.files.map((f) => path.join(dir, f));
     const headers = files.map((f) => instanceMetadata(readFileSync(f)));
-    const uid = (h: (typeof headers)[number]): string => String(h['00080018']?.Value?.[0] ?? '');
+    const uid = (h: (typeof headers)[number]): string => {
+      const value = h['00080018']?.Value?.[0];
+      return typeof value === 'string' ? value : '';
+    };
     return { seriesUid: s.seriesInstanceUid, modality: 'CT', classification: classifyHeaders(headers), instances: files.map((file, i) => ({ sopInstanceUid: uid(headers[i] ?? {}), file })) };
   });
   return { input: { studyUid: study.groundTruth.studyInstanceUid, series, inputHash: `seed-${o.seed}`, mode: 'assistive' }, truth: study.groundTruth };
