@@ -5,6 +5,7 @@ import { after, describe, it } from 'node:test';
 import { organVolumes } from '../src/analyze/builtin/organ-volumes.js';
 import type { AnalysisInput } from '../src/analyze/analyzer.js';
 import { classifySeries } from '../src/classify/classify-series.js';
+import { seriesFacts } from '../src/classify/series-facts.js';
 import { code, writeWithDump2dcm, type DumpElement } from './support/dicom-dump.js';
 import { missingTools } from './support/interop.js';
 import { segElements, type FixtureUids } from './support/seg-gsps-fixtures.js';
@@ -44,7 +45,7 @@ describe('organ volumes from a segmentation', { skip }, () => {
     await writeWithDump2dcm(elements, file);
     const input: AnalysisInput = {
       studyUid: uids.studyUid, inputHash: 'h', mode: 'assistive',
-      series: [{ seriesUid: uids.seriesUid, modality: 'SEG', classification: classifySeries({ modality: 'SEG' }), instances: [{ sopInstanceUid: uids.instanceUid, file }] }],
+      series: [{ seriesUid: uids.seriesUid, modality: 'SEG', classification: classifySeries(seriesFacts({ '00080060': { vr: 'CS', Value: ['SEG'] } })), instances: [{ sopInstanceUid: uids.instanceUid, file }] }],
     };
     const { findings } = await organVolumes(input, { id: 'abdomen-ct', version: '1.0.0' }, new AbortController().signal);
     const voxelMl = (0.5 * 0.5 * 2) / 1000;
