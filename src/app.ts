@@ -12,6 +12,7 @@ import { registerPullRoutes } from './adapters/http/pull-routes.js';
 import { registerAnalyzerModeRoutes } from './adapters/http/analyzer-mode-routes.js';
 import { registerAnalyzerRegistryRoutes } from './adapters/http/analyzer-registry-routes.js';
 import { registerResultsRoutes } from './adapters/http/results-routes.js';
+import { registerVolumetryRoutes } from './adapters/http/volumetry-routes.js';
 import { registerRulesRoutes } from './adapters/http/rules-routes.js';
 import { registerQidoRs } from './adapters/http/qido-rs.js';
 import { registerStowRs } from './adapters/http/stow-rs.js';
@@ -80,6 +81,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   registerAnalyzerModeRoutes(http, route);
   registerAnalyzerRegistryRoutes(http, analysis);
   registerResultsRoutes(http, analysis);
+  registerVolumetryRoutes(http, analysis);
   return {
     config,
     log,

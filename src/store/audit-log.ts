@@ -30,6 +30,8 @@ export const auditEventCodes = {
   'config.analyzer-approval-changed': '110113',
   // Patient Record: a person reading a study's analysis results.
   'results.read': '110110',
+  // Patient Record: a person measuring a stored series (semi-automatic volumetry).
+  'volumetry.read': '110110',
 } as const;
 
 export type AuditEventType = keyof typeof auditEventCodes;
