@@ -1,17 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { RadbridgeError } from '../../domain/errors.js';
 import type { AnalyzerIdentity, Finding } from '../../domain/finding.js';
 import { lateralityOfExtent } from '../../domain/laterality.js';
 import { bodyMidlineX } from '../../imaging/body-midline.js';
 import { regionGeometry } from '../../imaging/mask-volumetry.js';
-import { buildVolume, type BuiltVolume } from '../../imaging/volume.js';
-import { PermanentJobError } from '../../jobs/job-engine.js';
+import { type BuiltVolume } from '../../imaging/volume.js';
 import type { AnalysisInput, AnalysisOutput, AnalysisSeries, Analyzer, Applicability } from '../analyzer.js';
 import { seriesShortfalls } from '../applicability.js';
 import { ASCITES, HAEMOPERITONEUM, KIDNEY, LEFT_KIDNEY, LIVER, PERITONEAL_CAVITY, RIGHT_KIDNEY, SPLEEN, UCUM_ML, VOLUME } from './abdomen-codes.js';
 import { abdominalSliceRange } from './abdominal-range.js';
 import { BLOOD_FROM_HU, FLUID_HU, MIN_VOLUME_ML, freeFluidCandidates, type FluidCandidate } from './free-fluid.js';
 import { organVolumes } from './organ-volumes.js';
+import { seriesVolume } from '../series-volume.js';
 
 /**
  * A reference analyzer for abdomen/pelvis CT (docs/adr/0018-abdomen-and-volumetry.md): free fluid
@@ -28,9 +26,6 @@ export interface AbdomenCtOptions {
   id?: string;
 }
 
-async function* readEach(files: readonly string[]): AsyncGenerator<Uint8Array> {
-  for (const file of files) yield await readFile(file);
-}
 
 /** The CT series to search: meeting the declared inputs and enhanced (unenhanced liver and spleen have blood's density). */
 function candidateSeries(input: AnalysisInput): { series: AnalysisSeries[]; reasons: string[] } {
@@ -52,14 +47,6 @@ function applicability(input: AnalysisInput): Applicability {
   return { applicable: false, reasons: reasons.length > 0 ? reasons : ['no series to analyze'] };
 }
 
-async function seriesVolume(series: AnalysisSeries): Promise<BuiltVolume> {
-  try {
-    return await buildVolume({ count: series.instances.length, files: readEach(series.instances.map((i) => i.file)) });
-  } catch (err) {
-    if (err instanceof RadbridgeError && err.code !== 'PROCESSING_FAILURE') throw new PermanentJobError(`series ${series.seriesUid} cannot be read as a volume: ${err.message}`);
-    throw err;
-  }
-}
 
 function fluidFinding(c: FluidCandidate, built: BuiltVolume, series: AnalysisSeries, midlineX: number, source: Finding['source']): Finding {
   const { volume, geometry } = built;

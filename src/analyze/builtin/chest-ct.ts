@@ -1,15 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import type { AnalysisInput, AnalysisOutput, AnalysisSeries, Analyzer, AnalyzerDescription, Applicability } from '../analyzer.js';
 import { declaredApplicability } from '../applicability.js';
-import { RadbridgeError } from '../../domain/errors.js';
 import type { Finding } from '../../domain/finding.js';
 import { PermanentJobError } from '../../jobs/job-engine.js';
 import { bodyMidlineX } from '../../imaging/body-midline.js';
 import { chestMasks } from '../../imaging/chest-masks.js';
 import { pleuralAir, pleuralFluid, type Hemithorax } from '../../imaging/pleural-collections.js';
-import { buildVolume, type BuiltVolume } from '../../imaging/volume.js';
 import { chestSlices, sliceRange } from './chest-slices.js';
 import { HAEMOTHORAX, PNEUMOTHORAX, VOLUME, absentFinding, haemothoraxFinding, pneumothoraxFinding, type FindingContext } from './chest-findings.js';
+import { seriesVolume } from '../series-volume.js';
 
 /**
  * The reference chest CT analyzer: pneumothorax and haemothorax per side, by Hounsfield windows and
@@ -35,18 +33,7 @@ export const CHEST_CT_DESCRIPTION: AnalyzerDescription = {
   ],
 };
 
-async function* readEach(files: readonly string[]): AsyncGenerator<Uint8Array> {
-  for (const file of files) yield await readFile(file);
-}
 
-async function seriesVolume(series: AnalysisSeries): Promise<BuiltVolume> {
-  try {
-    return await buildVolume({ count: series.instances.length, files: readEach(series.instances.map((i) => i.file)) });
-  } catch (err) {
-    if (err instanceof RadbridgeError && err.code !== 'PROCESSING_FAILURE') throw new PermanentJobError(`series ${series.seriesUid} cannot be read as a volume: ${err.message}`, { cause: err });
-    throw err;
-  }
-}
 
 /** The series to analyse: a soft-tissue kernel first, then the one with most instances. */
 function chosenSeries(candidates: readonly AnalysisSeries[]): AnalysisSeries | undefined {

@@ -1,14 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { RadbridgeError } from '../../domain/errors.js';
 import { hyperdenseCollections, HYPERDENSE_DEFAULTS } from '../../imaging/hyperdense-collections.js';
 import { intracranialSpace } from '../../imaging/intracranial-mask.js';
 import { idealMidlineX, midlineShift } from '../../imaging/midline-shift.js';
-import { buildVolume, voxelToPatient, type BuiltVolume } from '../../imaging/volume.js';
+import { voxelToPatient } from '../../imaging/volume.js';
 import { PermanentJobError } from '../../jobs/job-engine.js';
 import type { AnalysisInput, AnalysisOutput, AnalysisSeries, Analyzer, AnalyzerDescription, Applicability } from '../analyzer.js';
 import { declaredApplicability } from '../applicability.js';
 import { CODES, haemorrhageFinding, midlineShiftFinding, type FindingContext } from './head-ct-findings.js';
+import { seriesVolume } from '../series-volume.js';
 
 /**
  * The reference analyzer for non-contrast head CT (docs/adr/0016-head-ct-analyzer.md): intracranial
@@ -46,18 +46,7 @@ export const HEAD_CT_DESCRIPTION: AnalyzerDescription = {
   ],
 };
 
-async function* readEach(files: readonly string[]): AsyncGenerator<Uint8Array> {
-  for (const file of files) yield await readFile(file);
-}
 
-async function seriesVolume(series: AnalysisSeries): Promise<BuiltVolume> {
-  try {
-    return await buildVolume({ count: series.instances.length, files: readEach(series.instances.map((i) => i.file)) });
-  } catch (err) {
-    if (err instanceof RadbridgeError && err.code !== 'PROCESSING_FAILURE') throw new PermanentJobError(`series ${series.seriesUid} cannot be read as a volume: ${err.message}`);
-    throw err;
-  }
-}
 
 /** The series meeting the declared inputs that are non-contrast, and why the others are not. */
 function usableSeries(input: AnalysisInput): Applicability & { series: AnalysisSeries[] } {

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { RadbridgeError } from '../../domain/errors.js';
 import type { Finding } from '../../domain/finding.js';
 import { bodyMidlineX } from '../../imaging/body-midline.js';
-import { buildVolume, voxelToPatient, type BuiltVolume } from '../../imaging/volume.js';
+import { voxelToPatient } from '../../imaging/volume.js';
 import { PermanentJobError } from '../../jobs/job-engine.js';
 import type { AnalysisInput, AnalysisOutput, AnalysisSeries, Analyzer, AnalyzerDescription } from '../analyzer.js';
 import { declaredApplicability } from '../applicability.js';
@@ -19,6 +18,7 @@ import type { ModelManifest } from './model-manifest.js';
 import { OnnxSessionExecutor } from './onnx-session-executor.js';
 import { modelGridVolume } from './preprocessing.js';
 import { decodeSegmentation, VOLUME } from './segmentation-decoder.js';
+import { seriesVolume } from '../series-volume.js';
 
 /**
  * An analyzer module for a model described by a manifest (docs/adr/0012-onnx-models.md): load it
@@ -55,18 +55,7 @@ function describe(loaded: LoadedManifest): AnalyzerDescription {
   };
 }
 
-async function* readEach(files: readonly string[]): AsyncGenerator<Uint8Array> {
-  for (const file of files) yield await readFile(file);
-}
 
-async function seriesVolume(series: AnalysisSeries): Promise<BuiltVolume> {
-  try {
-    return await buildVolume({ count: series.instances.length, files: readEach(series.instances.map((i) => i.file)) });
-  } catch (err) {
-    if (err instanceof RadbridgeError && err.code !== 'PROCESSING_FAILURE') throw new PermanentJobError(`series ${series.seriesUid} cannot be read as a volume: ${err.message}`);
-    throw err;
-  }
-}
 
 function decode(raw: RawOutput, context: DecodeContext): Finding[] {
   switch (raw.kind) {
