@@ -12,6 +12,8 @@ import { registerPullRoutes } from './adapters/http/pull-routes.js';
 import { registerAnalyzerModeRoutes } from './adapters/http/analyzer-mode-routes.js';
 import { registerAnalyzerRegistryRoutes } from './adapters/http/analyzer-registry-routes.js';
 import { registerResultsRoutes } from './adapters/http/results-routes.js';
+import { registerInjuryRoutes } from './adapters/http/injury-routes.js';
+import { loadTriageTables, type TriageTables } from './triage/triage-files.js';
 import { registerRulesRoutes } from './adapters/http/rules-routes.js';
 import { registerQidoRs } from './adapters/http/qido-rs.js';
 import { registerStowRs } from './adapters/http/stow-rs.js';
@@ -58,7 +60,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const destinations = Object.keys(config.destinations);
   const route: RouteDeps = { database, objects, log, now, destinations, clinicalContext: () => Promise.resolve({}) };
   const analysis: AnalysisDeps = { database, objects, log, now, site: config.site, pixelCleaning: config.deidentification.pixelCleaning };
+  let triage: TriageTables;
   try {
+    triage = await loadTriageTables(config.triage);
     if (config.routing.rulesFile) await installRulesFile(database, config.routing.rulesFile, destinations, now());
     for (const module of [...config.analyzers, ...(deps.analyzers ?? [])]) {
       await registerAnalyzerModule(database, module, { actor: config.dicom.aeTitle, source: 'configuration', reason: 'listed in the configuration' }, now());
@@ -80,6 +84,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   registerAnalyzerModeRoutes(http, route);
   registerAnalyzerRegistryRoutes(http, analysis);
   registerResultsRoutes(http, analysis);
+  registerInjuryRoutes(http, analysis, triage);
   return {
     config,
     log,

@@ -30,6 +30,9 @@ export const auditEventCodes = {
   'config.analyzer-approval-changed': '110113',
   // Patient Record: a person reading a study's analysis results.
   'results.read': '110110',
+  'injuries.read': '110110',
+  // Patient Record: a person confirming or rejecting an injury's AIS.
+  'injury.ais-decided': '110110',
 } as const;
 
 export type AuditEventType = keyof typeof auditEventCodes;
