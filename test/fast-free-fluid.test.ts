@@ -86,6 +86,8 @@ describe('the FAST free-fluid slot in the hub', () => {
     assert.equal(f?.site?.value, 'fast-ruq');
     assert.deepEqual(f?.location?.images.map((i) => i.frame), expectedFrames);
     assert.ok(Math.abs((f?.confidence ?? 0) - Math.max(...withFluid.scores)) < 1e-6, `confidence ${f?.confidence} vs ${Math.max(...withFluid.scores)}`);
+    const shown = await send('GET', `/api/studies/${withFluid.studyUid}/results`);
+    assert.deepEqual((shown.body.results as Array<{ analyzerId: string; mode: string }>).map((r) => [r.analyzerId, r.mode]), [['fast-anechoic', 'assistive']]);
   });
 
   it('reports no free fluid on the normal loop, pointing at its best frame', async () => {
