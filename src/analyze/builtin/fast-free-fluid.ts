@@ -48,6 +48,23 @@ function windowSeries(input: AnalysisInput): WindowSeries[] {
   });
 }
 
+/** One loop's finding: present when a frame reaches the threshold; the frames that do (or the best one) are the images to show. */
+function windowFinding(scores: readonly number[], threshold: number, window: WindowSeries['window'], seriesUid: string, sopInstanceUid: string, source: Finding['source']): Finding {
+  const best = scores.reduce((b, s, n) => (s > (scores[b] ?? -Infinity) ? n : b), 0);
+  const above = scores.flatMap((s, n) => (s >= threshold ? [n + 1] : []));
+  const frames = above.length > 0 ? above : [best + 1];
+  const site = fastWindowSites[window];
+  return {
+    type: FREE_FLUID,
+    presence: above.length > 0 ? 'present' : 'absent',
+    ...(site ? { site } : {}),
+    measurements: [],
+    confidence: scores[best] ?? 0,
+    location: { images: frames.map((frame) => ({ seriesUid, sopInstanceUid, frame })) },
+    source,
+  };
+}
+
 export async function createAnalyzer(options: unknown): Promise<Analyzer> {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) throw new RadbridgeError('MODEL_MANIFEST_INVALID', `the FAST free-fluid slot takes { manifest: path }: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
@@ -60,7 +77,7 @@ export async function createAnalyzer(options: unknown): Promise<Analyzer> {
   }
   const description: AnalyzerDescription = {
     id: manifest.id, version: manifest.version, name: manifest.name,
-    intendedUse: `${manifest.intendedUse}. ${REFERENCE_NOTE}.`,
+    intendedUse: `${manifest.intendedUse.replace(/\.$/, '')}. ${REFERENCE_NOTE}.`,
     ...(manifest.manufacturer ? { manufacturer: manifest.manufacturer } : {}),
     inputs: { modalities: ['US'] }, produces: [{ type: FREE_FLUID }], modelHash: loaded.modelHash,
   };
@@ -89,18 +106,7 @@ export async function createAnalyzer(options: unknown): Promise<Analyzer> {
         for (const instance of series.instances) {
           const loop = await readCineLoop(await readFile(instance.file), instance.sopInstanceUid);
           const scores = await scoreFrames(loop, manifest, output, label.index, run, inputName, signal);
-          const best = scores.reduce((b, s, n) => (s > (scores[b] ?? -Infinity) ? n : b), 0);
-          const above = scores.flatMap((s, n) => (s >= threshold ? [n + 1] : []));
-          const frames = above.length > 0 ? above : [best + 1];
-          findings.push({
-            type: FREE_FLUID,
-            presence: above.length > 0 ? 'present' : 'absent',
-            ...(fastWindowSites[window] ? { site: fastWindowSites[window] } : {}),
-            measurements: [],
-            confidence: scores[best] ?? 0,
-            location: { images: frames.map((frame) => ({ seriesUid: series.seriesUid, sopInstanceUid: instance.sopInstanceUid, frame })) },
-            source,
-          });
+          findings.push(windowFinding(scores, threshold, window, series.seriesUid, instance.sopInstanceUid, source));
         }
       }
       return { findings };
