@@ -13,6 +13,8 @@ import { registerAnalyzerModeRoutes } from './adapters/http/analyzer-mode-routes
 import { registerAnalyzerRegistryRoutes } from './adapters/http/analyzer-registry-routes.js';
 import { registerResultsRoutes } from './adapters/http/results-routes.js';
 import { registerVolumetryRoutes } from './adapters/http/volumetry-routes.js';
+import { registerInjuryRoutes } from './adapters/http/injury-routes.js';
+import { loadTriageTables, type TriageTables } from './triage/triage-files.js';
 import { registerRulesRoutes } from './adapters/http/rules-routes.js';
 import { registerQidoRs } from './adapters/http/qido-rs.js';
 import { registerStowRs } from './adapters/http/stow-rs.js';
@@ -59,7 +61,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const destinations = Object.keys(config.destinations);
   const route: RouteDeps = { database, objects, log, now, destinations, clinicalContext: () => Promise.resolve({}) };
   const analysis: AnalysisDeps = { database, objects, log, now, site: config.site, pixelCleaning: config.deidentification.pixelCleaning };
+  let triage: TriageTables;
   try {
+    triage = await loadTriageTables(config.triage);
     if (config.routing.rulesFile) await installRulesFile(database, config.routing.rulesFile, destinations, now());
     for (const module of [...config.analyzers, ...(deps.analyzers ?? [])]) {
       await registerAnalyzerModule(database, module, { actor: config.dicom.aeTitle, source: 'configuration', reason: 'listed in the configuration' }, now());
@@ -82,6 +86,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   registerAnalyzerRegistryRoutes(http, analysis);
   registerResultsRoutes(http, analysis);
   registerVolumetryRoutes(http, analysis);
+  registerInjuryRoutes(http, analysis, triage);
   return {
     config,
     log,

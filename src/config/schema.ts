@@ -141,6 +141,14 @@ export const configSchema = z.strictObject({
       rulesFile: z.string().min(1).optional(),
     })
     .prefault({}),
+  triage: z
+    .strictObject({
+      /** A YAML or JSON criticality table (docs/criticality-example.yaml); default: that table. */
+      criticalityFile: z.string().min(1).optional(),
+      /** The site's AIS mapping (docs/ais-mapping-example.yaml); without one no AIS is mapped. */
+      aisMappingFile: z.string().min(1).optional(),
+    })
+    .prefault({}),
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .prefault({}),

@@ -32,6 +32,9 @@ export const auditEventCodes = {
   'results.read': '110110',
   // Patient Record: a person measuring a stored series (semi-automatic volumetry).
   'volumetry.read': '110110',
+  'injuries.read': '110110',
+  // Patient Record: a person confirming or rejecting an injury's AIS.
+  'injury.ais-decided': '110110',
 } as const;
 
 export type AuditEventType = keyof typeof auditEventCodes;

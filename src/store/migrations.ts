@@ -3,6 +3,7 @@ import type { Database } from './database.js';
 import { analysisMigration } from './analysis-migration.js';
 import { registryMigration } from './registry-migration.js';
 import { uidReplacementsMigration } from './uid-replacements-migration.js';
+import { aisDecisionsMigration } from './ais-decisions-migration.js';
 import { routingMigration } from './routing-migration.js';
 import { NORMAL_PRIORITY } from '../domain/lane.js';
 
@@ -179,6 +180,7 @@ export async function migrate(database: Database): Promise<void> {
           '0004-analysis-results': analysisMigration(database),
           '0005-analyzer-registry': registryMigration(database),
           '0006-uid-replacements': uidReplacementsMigration(),
+          '0007-ais-decisions': aisDecisionsMigration(database),
         }),
     },
   });

@@ -233,6 +233,18 @@ export interface UidReplacementsTable {
   created_at: number;
 }
 
+/** A person's decision on an injury's mapped AIS (src/store/ais-decisions.ts). */
+export interface AisDecisionsTable {
+  id: Generated<number>;
+  study_uid: string;
+  injury_id: string;
+  confirmed: number;
+  severity: number | null;
+  reason: string;
+  decided_by: string;
+  decided_at: number;
+}
+
 export interface DB {
   patients: PatientsTable;
   studies: StudiesTable;
@@ -248,4 +260,5 @@ export interface DB {
   analysis_results: AnalysisResultsTable;
   analyzer_versions: AnalyzerVersionsTable;
   uid_replacements: UidReplacementsTable;
+  ais_decisions: AisDecisionsTable;
 }
