@@ -71,35 +71,57 @@ function labelComponents(grid: Uint8Array, dims: Index3, value: number, connecti
   return { ids, count };
 }
 
+/** Voxel count, index sums and bounds, run lengths and weight of a region, added to in ascending voxel order. */
+interface RegionAccumulator {
+  voxels: number;
+  sum: number[];
+  min: number[];
+  max: number[];
+  runs: number[];
+  end: number;
+  weight: number;
+}
+
+function regionAccumulator(): RegionAccumulator {
+  return { voxels: 0, sum: [0, 0, 0], min: [Infinity, Infinity, Infinity], max: [-1, -1, -1], runs: [], end: 0, weight: 0 };
+}
+
+function addVoxel(s: RegionAccumulator, v: number, nx: number, ny: number, weight: number): void {
+  const index = [v % nx, Math.floor(v / nx) % ny, Math.floor(v / (nx * ny))] as const;
+  s.voxels++;
+  s.weight += weight;
+  for (let a = 0; a < 3; a++) {
+    const x = index[a] ?? 0;
+    s.sum[a] = (s.sum[a] ?? 0) + x;
+    s.min[a] = Math.min(s.min[a] ?? Infinity, x);
+    s.max[a] = Math.max(s.max[a] ?? -1, x);
+  }
+  if (s.runs.length > 0 && v === s.end) s.runs[s.runs.length - 1] = (s.runs[s.runs.length - 1] ?? 0) + 1;
+  else s.runs.push(v - s.end, 1);
+  s.end = v + 1;
+}
+
+/** The region's statistics; an empty region has centroid (0, 0, 0). */
+function regionOf(s: RegionAccumulator): Component {
+  const n = Math.max(1, s.voxels);
+  return { voxels: s.voxels, centroid: s.sum.map((x) => x / n) as Index3, min: s.min as Index3, max: s.max as Index3, runs: s.runs, weight: s.weight };
+}
+
+/** The region of the given voxel indices (ascending), with `weight` summed over them. */
+export function regionOfVoxels(voxels: Iterable<number>, dims: Index3, weight: (voxel: number) => number = () => 0): Component {
+  const s = regionAccumulator();
+  for (const v of voxels) addVoxel(s, v, dims[0], dims[1], weight(v));
+  return regionOf(s);
+}
+
 /** The components of the voxels equal to `value`, in order of their first voxel. */
 export function connectedComponents(grid: Uint8Array, dims: Index3, value: number, connectivity: Connectivity, weight: (voxel: number) => number = () => 0): Component[] {
   const [nx, ny] = dims;
   const { ids, count } = labelComponents(grid, dims, value, connectivity);
-  const stats = Array.from({ length: count }, () => ({ voxels: 0, sum: [0, 0, 0], min: [Infinity, Infinity, Infinity], max: [-1, -1, -1], runs: [] as number[], end: 0, weight: 0 }));
+  const stats = Array.from({ length: count }, regionAccumulator);
   for (let v = 0; v < ids.length; v++) {
-    const id = ids[v] ?? 0;
-    if (id === 0) continue;
-    const s = stats[id - 1];
-    if (!s) continue;
-    const index = [v % nx, Math.floor(v / nx) % ny, Math.floor(v / (nx * ny))] as const;
-    s.voxels++;
-    s.weight += weight(v);
-    for (let a = 0; a < 3; a++) {
-      const x = index[a] ?? 0;
-      s.sum[a] = (s.sum[a] ?? 0) + x;
-      s.min[a] = Math.min(s.min[a] ?? Infinity, x);
-      s.max[a] = Math.max(s.max[a] ?? -1, x);
-    }
-    if (s.runs.length > 0 && v === s.end) s.runs[s.runs.length - 1] = (s.runs[s.runs.length - 1] ?? 0) + 1;
-    else s.runs.push(v - s.end, 1);
-    s.end = v + 1;
+    const s = stats[(ids[v] ?? 0) - 1];
+    if (s) addVoxel(s, v, nx, ny, weight(v));
   }
-  return stats.map((s) => ({
-    voxels: s.voxels,
-    centroid: s.sum.map((x) => x / s.voxels) as Index3,
-    min: s.min as Index3,
-    max: s.max as Index3,
-    runs: s.runs,
-    weight: s.weight,
-  }));
+  return stats.map(regionOf);
 }

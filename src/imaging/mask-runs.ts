@@ -32,3 +32,10 @@ export function offsetRuns(runs: readonly number[], offset: number): number[] {
   if (runs.length === 0) return [];
   return [(runs[0] ?? 0) + offset, ...runs.slice(1)];
 }
+
+/** Set voxels of a run-length mask. */
+export function setVoxelsOf(runs: readonly number[]): number {
+  let count = 0;
+  for (let r = 1; r < runs.length; r += 2) count += runs[r] ?? 0;
+  return count;
+}

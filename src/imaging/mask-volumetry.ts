@@ -1,6 +1,6 @@
 import type { FindingMask, PatientPoint } from '../domain/finding.js';
 import type { Index3 } from './connected-components.js';
-import { setVoxelsOf } from './region-growing.js';
+import { setVoxelsOf } from './mask-runs.js';
 import { patientBoxOf, patientPoint, voxelVolumeMm3 } from './voxel-affine.js';
 
 /** Volumes of voxel masks in patient space: any FindingMask (a SEG segment, a grown region) to mL. Pure. */

@@ -1,4 +1,4 @@
-import type { Index3 } from './connected-components.js';
+import { regionOfVoxels, type Index3 } from './connected-components.js';
 import type { Volume } from './volume.js';
 
 /**
@@ -86,29 +86,9 @@ function growerOf(volume: Volume, bounds: GrowthBounds, huRange: [number, number
 }
 
 function describe(volume: Volume, region: number[], reachedLimit: boolean): GrownRegion {
-  const [nx, ny] = volume.dims;
-  const sorted = Int32Array.from(region).sort();
-  const sum = [0, 0, 0];
-  const min: Index3 = [Infinity, Infinity, Infinity];
-  const max: Index3 = [-1, -1, -1];
-  const runs: number[] = [];
-  let end = 0;
-  let huSum = 0;
-  for (const v of sorted) {
-    const index = [v % nx, Math.floor(v / nx) % ny, Math.floor(v / (nx * ny))] as const;
-    for (let a = 0; a < 3; a++) {
-      const x = index[a] ?? 0;
-      sum[a] = (sum[a] ?? 0) + x;
-      min[a] = Math.min(min[a] ?? Infinity, x);
-      max[a] = Math.max(max[a] ?? -1, x);
-    }
-    huSum += volume.voxels[v] ?? 0;
-    if (runs.length > 0 && v === end) runs[runs.length - 1] = (runs[runs.length - 1] ?? 0) + 1;
-    else runs.push(v - end, 1);
-    end = v + 1;
-  }
-  const n = Math.max(1, sorted.length);
-  return { voxels: sorted.length, centroid: [(sum[0] ?? 0) / n, (sum[1] ?? 0) / n, (sum[2] ?? 0) / n], min, max, runs, reachedLimit, meanHu: huSum / n };
+  const found = regionOfVoxels(Int32Array.from(region).sort(), volume.dims, (v) => volume.voxels[v] ?? 0);
+  const { voxels, centroid, min, max, runs } = found;
+  return { voxels, centroid, min, max, runs, reachedLimit, meanHu: found.weight / Math.max(1, voxels) };
 }
 
 /**
@@ -142,11 +122,4 @@ export function growRegion(volume: Volume, request: GrowthRequest): GrownRegion 
     }
   }
   return describe(volume, best, false);
-}
-
-/** Set voxels of a run-length mask (alternating unset and set counts, starting with unset). */
-export function setVoxelsOf(runs: readonly number[]): number {
-  let count = 0;
-  for (let r = 1; r < runs.length; r += 2) count += runs[r] ?? 0;
-  return count;
 }
