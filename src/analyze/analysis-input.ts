@@ -11,7 +11,7 @@ import type { AnalysisInput, AnalysisSeries } from './analyzer.js';
 
 async function seriesOf(objects: ObjectStore, seriesUid: string, files: SeriesFile[]): Promise<AnalysisSeries> {
   const headers = [];
-  for await (const bytes of readHeaderBytes(objects, files)) headers.push(instanceMetadata(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+  for await (const bytes of readHeaderBytes(objects, files)) headers.push(instanceMetadata(bytes));
   return {
     seriesUid,
     modality: files[0]?.modality ?? '',

@@ -4,7 +4,8 @@ import type { AttributeDict } from '../route/attribute-names.js';
 import type { TestReport } from '../route/rule-tester.js';
 import { reportOn } from '../route/rule-tester.js';
 import { readRulesFile } from '../route/rules-validation.js';
-import { headerOf, seriesUidOf, subjectFromHeaders } from '../route/series-subject.js';
+import { seriesUidOf, subjectFromHeaders } from '../route/series-subject.js';
+import { instanceMetadata } from '../dicomweb/instance-metadata.js';
 import { collectDicomFiles } from './collect-files.js';
 import { requestHub } from './hub-request.js';
 import { reportText } from './rules-report.js';
@@ -44,7 +45,7 @@ async function headersBySeries(paths: string[]): Promise<Map<string, AttributeDi
   for (const file of await collectDicomFiles(paths)) {
     let header: AttributeDict;
     try {
-      header = headerOf(await readFile(file));
+      header = instanceMetadata(await readFile(file));
     } catch {
       console.error(`skipped ${file}: not a DICOM file`);
       continue;

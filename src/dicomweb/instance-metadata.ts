@@ -11,7 +11,7 @@ const PIXEL_TAGS = new Set(['7FE00008', '7FE00009', '7FE00010']);
  * Parses the bytes of a Part 10 file up to its pixel data (or the whole file when it has none)
  * with dcmjs. dcmjs decodes text by the Specific Character Set, so values are already Unicode.
  */
-export function instanceMetadata(header: Buffer): JsonDataset {
+export function instanceMetadata(header: Uint8Array): JsonDataset {
   const bytes = header.buffer.slice(header.byteOffset, header.byteOffset + header.byteLength);
   // ignoreErrors: a character set dcmjs does not know degrades the text instead of failing the whole response.
   const { dict } = dcmjs.data.DicomMessage.readFile(bytes as ArrayBuffer, { ignoreErrors: true });

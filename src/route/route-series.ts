@@ -5,7 +5,8 @@ import type { JsonDataset } from '../dicomweb/dicom-json.js';
 import { currentRules } from './current-rules.js';
 import type { RouteDeps } from './route-deps.js';
 import { decideRouting, type RoutingDecision, type RuleOutcome } from './routing-decision.js';
-import { headerOf, subjectFromHeaders } from './series-subject.js';
+import { subjectFromHeaders } from './series-subject.js';
+import { instanceMetadata } from '../dicomweb/instance-metadata.js';
 import type { SeriesSubject } from './predicate-evaluation.js';
 
 /** A stored series as the rules see it, at the given time; undefined when the index does not know it. */
@@ -13,7 +14,7 @@ export async function storedSeriesSubject(deps: RouteDeps, seriesUid: string, at
   const stored = await findSeriesHeaders(deps.database.db, seriesUid);
   if (!stored) return undefined;
   const headers: JsonDataset[] = [];
-  for await (const bytes of readHeaderBytes(deps.objects, stored.files)) headers.push(headerOf(bytes));
+  for await (const bytes of readHeaderBytes(deps.objects, stored.files)) headers.push(instanceMetadata(bytes));
   const context = await deps.clinicalContext(stored.studyUid);
   const subject = subjectFromHeaders(headers, { senderAeTitle: stored.callingAeTitle ?? undefined, at, context });
   return { subject: { ...subject, seriesUid }, studyUid: stored.studyUid, generation: stored.generation };

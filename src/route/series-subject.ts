@@ -1,6 +1,4 @@
 import { classifyHeaders } from '../classify/classify-headers.js';
-import type { JsonDataset } from '../dicomweb/dicom-json.js';
-import { instanceMetadata } from '../dicomweb/instance-metadata.js';
 import type { AttributeDict } from './attribute-names.js';
 import type { SeriesSubject } from './predicate-evaluation.js';
 
@@ -12,11 +10,6 @@ export interface SubjectOptions {
   senderAeTitle?: string | undefined;
   at: Date;
   context: Record<string, unknown>;
-}
-
-/** The header bytes of a Part 10 file (up to its pixel data) as DICOM JSON. */
-export function headerOf(bytes: Uint8Array): JsonDataset {
-  return instanceMetadata(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
 export function seriesUidOf(header: AttributeDict): string | undefined {
