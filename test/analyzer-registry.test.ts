@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AnalyzerVersion } from '../src/store/analyzer-registry.js';
 import { runnableVersion } from '../src/store/analyzer-registry.js';
 import { verifyAuditChain } from '../src/store/audit-log.js';
+import { run } from './support/interop.js';
 import { probeModule } from './support/probe-analyzers.js';
 import { postgresDatabase, startTestHub, tempDir, type Overrides, type TestHub } from './support/test-hub.js';
 
@@ -16,16 +16,7 @@ const databases: Array<[string, () => Overrides]> = [
   ['postgres', postgresDatabase],
 ];
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/radbridge.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/cli/radbridge.ts', ...args], { timeoutMs: 30_000 });
 
 for (const [name, database] of databases) {
   describe(`analyzer registry on ${name}`, () => {
