@@ -6,6 +6,11 @@ export type Index3 = [number, number, number];
  * component comes with its voxel count, index centroid, index bounding box and its voxels as run
  * lengths over the whole grid (alternating unset and set counts, starting with unset: the
  * FindingMask form).
+ *
+ * Labelling works on runs, not voxels: each row's runs of the value are joined, by union-find, to
+ * the runs they touch in the rows already seen (the row above for 6-connectivity, and the slice
+ * below; with the diagonals for 26), so the cost follows the number of runs and a large organ or
+ * the body of a 400-slice CT costs about as much as reading the grid once.
  */
 
 export interface Component {
@@ -21,62 +26,111 @@ export interface Component {
 
 export type Connectivity = 6 | 26;
 
-function neighbourOffsets(connectivity: Connectivity): Index3[] {
-  const out: Index3[] = [];
-  for (let dz = -1; dz <= 1; dz++) {
-    for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        const steps = Math.abs(dx) + Math.abs(dy) + Math.abs(dz);
-        if (steps === 0 || (connectivity === 6 && steps > 1)) continue;
-        out.push([dx, dy, dz]);
-      }
+/** A growable list of runs: each run's first voxel and length, within one row. */
+class RunList {
+  start = new Int32Array(1024);
+  length = new Int32Array(1024);
+  count = 0;
+
+  push(start: number, length: number): void {
+    if (this.count === this.start.length) {
+      this.start = grown(this.start);
+      this.length = grown(this.length);
     }
+    this.start[this.count] = start;
+    this.length[this.count] = length;
+    this.count++;
   }
+}
+
+function grown(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(array.length * 2);
+  out.set(array);
   return out;
 }
 
-/** Component ids (1-based, 0 = not `value`) by flood fill; the stack grows only as large as a component's front. */
-function labelComponents(grid: Uint8Array, dims: Index3, value: number, connectivity: Connectivity): { ids: Int32Array; count: number } {
-  const [nx, ny, nz] = dims;
-  const ids = new Int32Array(grid.length);
-  const offsets = neighbourOffsets(connectivity);
-  let stack = new Int32Array(1024);
-  let count = 0;
-  for (let seed = 0; seed < grid.length; seed++) {
-    if (grid[seed] !== value || ids[seed] !== 0) continue;
-    count++;
-    ids[seed] = count;
-    let top = 0;
-    stack[top++] = seed;
-    while (top > 0) {
-      const v = stack[--top] ?? 0;
-      const i = v % nx;
-      const j = Math.floor(v / nx) % ny;
-      const k = Math.floor(v / (nx * ny));
-      for (const [dx, dy, dz] of offsets) {
-        const [a, b, c] = [i + dx, j + dy, k + dz];
-        if (a < 0 || b < 0 || c < 0 || a >= nx || b >= ny || c >= nz) continue;
-        const n = a + nx * (b + ny * c);
-        if (grid[n] !== value || ids[n] !== 0) continue;
-        ids[n] = count;
-        if (top === stack.length) {
-          const grown = new Int32Array(stack.length * 2);
-          grown.set(stack);
-          stack = grown;
-        }
-        stack[top++] = n;
-      }
+/** The runs of voxels equal to `value`, row by row, and where each row's runs begin (`rowFirst[row]`, one entry past the last row). */
+function rowRuns(grid: Uint8Array, nx: number, rows: number, value: number): { runs: RunList; rowFirst: Int32Array } {
+  const runs = new RunList();
+  const rowFirst = new Int32Array(rows + 1);
+  for (let row = 0; row < rows; row++) {
+    rowFirst[row] = runs.count;
+    const base = row * nx;
+    let i = 0;
+    while (i < nx) {
+      while (i < nx && grid[base + i] !== value) i++;
+      const from = i;
+      while (i < nx && grid[base + i] === value) i++;
+      if (i > from) runs.push(base + from, i - from);
     }
   }
-  return { ids, count };
+  rowFirst[rows] = runs.count;
+  return { runs, rowFirst };
+}
+
+function root(parent: Int32Array, r: number): number {
+  let top = r;
+  while (parent[top] !== top) top = parent[top] ?? top;
+  while (parent[r] !== top) {
+    const next = parent[r] ?? top;
+    parent[r] = top;
+    r = next;
+  }
+  return top;
+}
+
+function union(parent: Int32Array, a: number, b: number): void {
+  const ra = root(parent, a);
+  const rb = root(parent, b);
+  if (ra < rb) parent[rb] = ra;
+  else if (rb < ra) parent[ra] = rb;
+}
+
+/** Joins the runs of row `row` with those of row `other` that touch them (`reach` 0: overlap in i; 1: also diagonally). */
+function joinRows(parent: Int32Array, runs: RunList, rowFirst: Int32Array, row: number, other: number, nx: number, reach: number): void {
+  let a = rowFirst[row] ?? 0;
+  const aEnd = rowFirst[row + 1] ?? 0;
+  let b = rowFirst[other] ?? 0;
+  const bEnd = rowFirst[other + 1] ?? 0;
+  const shift = (row - other) * nx;
+  while (a < aEnd && b < bEnd) {
+    const aFrom = (runs.start[a] ?? 0) - shift;
+    const aTo = aFrom + (runs.length[a] ?? 0);
+    const bFrom = runs.start[b] ?? 0;
+    const bTo = bFrom + (runs.length[b] ?? 0);
+    if (aFrom < bTo + reach && bFrom < aTo + reach) union(parent, a, b);
+    if (aTo < bTo) a++;
+    else b++;
+  }
+}
+
+/** The union-find forest of the runs: runs of one component share a root. */
+function labelRuns(runs: RunList, rowFirst: Int32Array, dims: Index3, connectivity: Connectivity): Int32Array {
+  const [nx, ny, nz] = dims;
+  const parent = new Int32Array(runs.count);
+  for (let r = 0; r < runs.count; r++) parent[r] = r;
+  const reach = connectivity === 26 ? 1 : 0;
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      const row = j + ny * k;
+      if (rowFirst[row] === rowFirst[row + 1]) continue;
+      if (j > 0) joinRows(parent, runs, rowFirst, row, row - 1, nx, reach);
+      if (k === 0) continue;
+      joinRows(parent, runs, rowFirst, row, row - ny, nx, reach);
+      if (connectivity === 6) continue;
+      if (j > 0) joinRows(parent, runs, rowFirst, row, row - ny - 1, nx, reach);
+      if (j < ny - 1) joinRows(parent, runs, rowFirst, row, row - ny + 1, nx, reach);
+    }
+  }
+  return parent;
 }
 
 /** Voxel count, index sums and bounds, run lengths and weight of a region, added to in ascending voxel order. */
 interface RegionAccumulator {
   voxels: number;
-  sum: number[];
-  min: number[];
-  max: number[];
+  sum: [number, number, number];
+  min: Index3;
+  max: Index3;
   runs: number[];
   end: number;
   weight: number;
@@ -86,42 +140,62 @@ function regionAccumulator(): RegionAccumulator {
   return { voxels: 0, sum: [0, 0, 0], min: [Infinity, Infinity, Infinity], max: [-1, -1, -1], runs: [], end: 0, weight: 0 };
 }
 
-function addVoxel(s: RegionAccumulator, v: number, nx: number, ny: number, weight: number): void {
-  const index = [v % nx, Math.floor(v / nx) % ny, Math.floor(v / (nx * ny))] as const;
-  s.voxels++;
-  s.weight += weight;
-  for (let a = 0; a < 3; a++) {
-    const x = index[a] ?? 0;
-    s.sum[a] = (s.sum[a] ?? 0) + x;
-    s.min[a] = Math.min(s.min[a] ?? Infinity, x);
-    s.max[a] = Math.max(s.max[a] ?? -1, x);
-  }
-  if (s.runs.length > 0 && v === s.end) s.runs[s.runs.length - 1] = (s.runs[s.runs.length - 1] ?? 0) + 1;
-  else s.runs.push(v - s.end, 1);
-  s.end = v + 1;
+/** Adds `length` voxels from `start` on, all in one row. */
+function addRun(s: RegionAccumulator, start: number, length: number, nx: number, ny: number): void {
+  const i = start % nx;
+  const j = Math.floor(start / nx) % ny;
+  const k = Math.floor(start / (nx * ny));
+  s.voxels += length;
+  s.sum[0] += length * i + (length * (length - 1)) / 2;
+  s.sum[1] += length * j;
+  s.sum[2] += length * k;
+  if (i < s.min[0]) s.min[0] = i;
+  if (j < s.min[1]) s.min[1] = j;
+  if (k < s.min[2]) s.min[2] = k;
+  if (i + length - 1 > s.max[0]) s.max[0] = i + length - 1;
+  if (j > s.max[1]) s.max[1] = j;
+  if (k > s.max[2]) s.max[2] = k;
+  if (s.runs.length > 0 && start === s.end) s.runs[s.runs.length - 1] = (s.runs[s.runs.length - 1] ?? 0) + length;
+  else s.runs.push(start - s.end, length);
+  s.end = start + length;
 }
 
 /** The region's statistics; an empty region has centroid (0, 0, 0). */
 function regionOf(s: RegionAccumulator): Component {
   const n = Math.max(1, s.voxels);
-  return { voxels: s.voxels, centroid: s.sum.map((x) => x / n) as Index3, min: s.min as Index3, max: s.max as Index3, runs: s.runs, weight: s.weight };
+  return { voxels: s.voxels, centroid: [s.sum[0] / n, s.sum[1] / n, s.sum[2] / n], min: s.min, max: s.max, runs: s.runs, weight: s.weight };
 }
 
 /** The region of the given voxel indices (ascending), with `weight` summed over them. */
 export function regionOfVoxels(voxels: Iterable<number>, dims: Index3, weight: (voxel: number) => number = () => 0): Component {
   const s = regionAccumulator();
-  for (const v of voxels) addVoxel(s, v, dims[0], dims[1], weight(v));
+  for (const v of voxels) {
+    addRun(s, v, 1, dims[0], dims[1]);
+    s.weight += weight(v);
+  }
   return regionOf(s);
 }
 
 /** The components of the voxels equal to `value`, in order of their first voxel. */
-export function connectedComponents(grid: Uint8Array, dims: Index3, value: number, connectivity: Connectivity, weight: (voxel: number) => number = () => 0): Component[] {
-  const [nx, ny] = dims;
-  const { ids, count } = labelComponents(grid, dims, value, connectivity);
-  const stats = Array.from({ length: count }, regionAccumulator);
-  for (let v = 0; v < ids.length; v++) {
-    const s = stats[(ids[v] ?? 0) - 1];
-    if (s) addVoxel(s, v, nx, ny, weight(v));
+export function connectedComponents(grid: Uint8Array, dims: Index3, value: number, connectivity: Connectivity, weight?: (voxel: number) => number): Component[] {
+  const [nx, ny, nz] = dims;
+  const { runs, rowFirst } = rowRuns(grid, nx, ny * nz, value);
+  const parent = labelRuns(runs, rowFirst, dims, connectivity);
+  const idOfRoot = new Int32Array(runs.count).fill(-1);
+  const regions: RegionAccumulator[] = [];
+  for (let r = 0; r < runs.count; r++) {
+    const top = root(parent, r);
+    let id = idOfRoot[top] ?? -1;
+    if (id < 0) {
+      id = regions.length;
+      idOfRoot[top] = id;
+      regions.push(regionAccumulator());
+    }
+    const s = regions[id] ?? regionAccumulator();
+    const start = runs.start[r] ?? 0;
+    const length = runs.length[r] ?? 0;
+    addRun(s, start, length, nx, ny);
+    if (weight) for (let v = start; v < start + length; v++) s.weight += weight(v);
   }
-  return stats.map(regionOf);
+  return regions.map(regionOf);
 }
