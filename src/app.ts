@@ -12,6 +12,7 @@ import { registerPullRoutes } from './adapters/http/pull-routes.js';
 import { registerAnalyzerModeRoutes } from './adapters/http/analyzer-mode-routes.js';
 import { registerAnalyzerRegistryRoutes } from './adapters/http/analyzer-registry-routes.js';
 import { registerResultsRoutes } from './adapters/http/results-routes.js';
+import { registerOutboxRoutes } from './adapters/http/outbox-routes.js';
 import { registerVolumetryRoutes } from './adapters/http/volumetry-routes.js';
 import { registerInjuryRoutes } from './adapters/http/injury-routes.js';
 import { loadTriageTables, type TriageTables } from './triage/triage-files.js';
@@ -85,6 +86,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   registerAnalyzerModeRoutes(http, route);
   registerAnalyzerRegistryRoutes(http, analysis);
   registerResultsRoutes(http, analysis);
+  registerOutboxRoutes(http, { database });
   registerVolumetryRoutes(http, analysis);
   registerInjuryRoutes(http, analysis, triage);
   return {

@@ -7,6 +7,7 @@ import { startCompletionSweeper } from './ingest/completion-sweeper.js';
 import { studyPullHandler } from './ingest/study-pull.js';
 import { startJobEngine, type JobEngine } from './jobs/job-engine.js';
 import { routeCompletedSeries } from './route/route-series.js';
+import { outboxSendHandler } from './publish/outbox-send.js';
 import { studyForwardHandler } from './publish/study-forward.js';
 
 export interface RunningHub {
@@ -45,6 +46,7 @@ export async function startHub(config: Config, deps: AppDeps = {}): Promise<Runn
 function startJobs(app: App): JobEngine | undefined {
   const { jobs } = app.config;
   if (jobs.concurrency === 0) return undefined;
+  const publish = { config: app.config, database: app.database, objects: app.objects, log: app.log, now: app.ingest.now };
   return startJobEngine(
     { database: app.database, log: app.log, now: app.ingest.now, registry: app.registry },
     {
@@ -53,7 +55,8 @@ function startJobs(app: App): JobEngine | undefined {
         await routeCompletedSeries(app.route, payload);
       },
       'analysis.run': analysisRunHandler(app.analysis),
-      'study.forward': studyForwardHandler({ config: app.config, database: app.database, objects: app.objects, log: app.log, now: app.ingest.now }),
+      'study.forward': studyForwardHandler(publish),
+      'outbox.send': outboxSendHandler(publish),
     },
     { concurrency: jobs.concurrency, leaseMs: jobs.leaseMs, pollIntervalMs: jobs.pollIntervalMs, backoff: { baseMs: jobs.backoffBaseMs, maxMs: jobs.backoffMaxMs } },
   );

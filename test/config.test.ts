@@ -72,6 +72,14 @@ describe('configuration', () => {
     for (const where of [/destinations\.bad name/, /destinations\.pacs\.host/, /destinations\.pacs\.port/, /destinations\.pacs\.aeTitle/, /destinations\.pacs.*tls/]) assert.match(err.message, where);
   });
 
+  it('reads DICOMweb destinations and the result destinations, and names a result destination that is not configured', () => {
+    const config = loadConfig({ env: {}, overrides: { destinations: { web: { stowUrl: 'https://pacs.local/dicom-web' } }, results: { destinations: ['web'] } } });
+    assert.deepEqual(config.destinations.web, { stowUrl: 'https://pacs.local/dicom-web', timeoutMs: 60_000 });
+    assert.deepEqual(config.results, { destinations: ['web'], objects: { sr: true, seg: true, kos: true, summaryImage: false }, maxAttempts: 300 });
+    assert.throws(() => loadConfig({ env: {}, overrides: { destinations: { web: { stowUrl: 'ftp://pacs.local' } } } }), /destinations\.web\.stowUrl/);
+    assert.throws(() => loadConfig({ env: {}, overrides: { results: { destinations: ['nowhere'] } } }), /results\.destinations\.0: "nowhere" is not among destinations \(none configured\)/);
+  });
+
   it('names a file that cannot be read', () => {
     assert.throws(() => loadConfig({ file: '/nonexistent/radbridge.yaml', env: {} }), /nonexistent\/radbridge\.yaml/);
   });

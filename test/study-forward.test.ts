@@ -66,9 +66,10 @@ describe('forwarding routed series to a DICOM destination', { skip }, () => {
   let full: TestHub;
   let strict: TestHub;
   let stopStorescp: () => void = () => {};
+  let port = 0;
 
   before(async () => {
-    const port = await freePort();
+    port = await freePort();
     const child = spawn('storescp', ['-aet', 'STORESCP', '-od', outDir, String(port)], { stdio: 'ignore' });
     stopStorescp = () => child.kill('SIGTERM');
     await waitForPort(port, child);
@@ -122,7 +123,7 @@ describe('forwarding routed series to a DICOM destination', { skip }, () => {
       event_code: '110106',
       outcome: 'success',
       actor: 'RADBRIDGE',
-      source: `STORESCP@127.0.0.1:${hub.config.destinations.archive?.port}`,
+      source: `STORESCP@127.0.0.1:${port}`,
       study_uid: series.studyUid,
       detail: { destination: 'archive', seriesUids: [series.seriesUid], sent: 4 },
     });
@@ -142,7 +143,7 @@ describe('forwarding routed series to a DICOM destination', { skip }, () => {
     await storeAndRoute(series, 'CT_DOWN');
     const job = await waitForJob(hub, 'down', (j) => j.attempts > 1 && j.status !== 'running');
     assert.ok(['pending', 'failed'].includes(job.status), job.status);
-    assert.match(job.last_error ?? '', /forward to down \(DOWN at 127\.0\.0\.1:\d+\) failed: .*(ECONNREFUSED|refused)/);
+    assert.match(job.last_error ?? '', /sending to down \(DOWN@127\.0\.0\.1:\d+\) failed: .*(ECONNREFUSED|refused)/);
     assert.equal(job.dead_lettered_at === null, job.status === 'pending');
   });
 

@@ -20,13 +20,23 @@ const expectedSeriesRule = z.strictObject({
   maxWaitMs: ms.default(600_000),
 });
 
-/** A DICOM peer the hub sends to (C-STORE SCU), named in routing rules by its key in `destinations`. */
-const destination = z.strictObject({
+/** A DICOM peer the hub sends to by C-STORE, named in routing rules and `results.destinations` by its key in `destinations`. */
+const dimseDestination = z.strictObject({
   host: z.string().min(1),
   port: z.coerce.number().int().min(1).max(65535),
   aeTitle,
   /** The hub's AE title on associations to this peer. Default dicom.aeTitle. */
   callingAeTitle: aeTitle.optional(),
+});
+
+/** A DICOMweb origin server the hub sends to by STOW-RS: `stowUrl` is its base (the hub POSTs to {stowUrl}/studies). */
+const dicomwebDestination = z.strictObject({
+  stowUrl: z.url({ protocol: /^https?$/ }),
+  timeoutMs: ms.default(60_000),
+});
+
+const destination = z.union([dimseDestination, dicomwebDestination], {
+  error: 'a destination is a DICOM peer { host, port, aeTitle, callingAeTitle? } or a DICOMweb server { stowUrl, timeoutMs? }',
 });
 
 const pixelCleaningRule = z.strictObject({
@@ -135,6 +145,18 @@ export const configSchema = z.strictObject({
   analyzers: z.array(analyzerModuleSchema).default([]),
   /** DICOM peers that routing rules forward to (`forward: { destination: name }`). */
   destinations: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'a destination name is letters, digits, dot, dash, underscore or @'), destination).prefault({}),
+  results: z
+    .strictObject({
+      /** Where the hub sends the result objects it writes (names in `destinations`); none: they are written and kept, not sent. */
+      destinations: z.array(z.string().min(1)).default([]),
+      /** Which objects are written for a result shown to people (assistive and active modes; silent results are never written). */
+      objects: z
+        .strictObject({ sr: z.boolean().default(true), seg: z.boolean().default(true), kos: z.boolean().default(true), summaryImage: z.boolean().default(false) })
+        .prefault({}),
+      /** Tries per object and destination before it is dead-lettered (retry it through /api/jobs/{id}/retry); with the job backoff, about a day by default. */
+      maxAttempts: z.coerce.number().int().min(1).max(10_000).default(300),
+    })
+    .prefault({}),
   routing: z
     .strictObject({
       /** A YAML or JSON rules document, validated and stored as the current version at start (docs/rules-example.yaml). */
@@ -152,9 +174,14 @@ export const configSchema = z.strictObject({
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .prefault({}),
+}).superRefine((config, ctx) => {
+  config.results.destinations.forEach((name, n) => {
+    if (!(name in config.destinations)) ctx.addIssue({ code: 'custom', path: ['results', 'destinations', n], message: `"${name}" is not among destinations (${Object.keys(config.destinations).join(', ') || 'none configured'})` });
+  });
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type Destination = z.infer<typeof destination>;
+export type DimseDestination = z.infer<typeof dimseDestination>;
 export type DuplicatePolicy = (typeof duplicatePolicies)[number];

@@ -1,32 +1,14 @@
-import { sendFiles, UNANSWERED, type ScuTarget, type SendResult } from '../adapters/dimse/dimse-scu.js';
 import { PermanentJobError, type JobContext, type JobHandler } from '../jobs/job-engine.js';
 import { recordForward } from '../store/forward-records.js';
 import type { JobPayloads } from '../store/job-queue.js';
 import { findSeriesFiles } from '../store/stored-instances.js';
+import { deliveryFailure, sendToDestination, type Delivery } from './destination-send.js';
 import type { PublishDeps } from './publish-deps.js';
-
-/** Where a destination named in a rule is on the network, or a permanent failure when the configuration no longer has it. */
-function targetOf(deps: PublishDeps, destination: string): ScuTarget {
-  const configured = deps.config.destinations[destination];
-  if (!configured) {
-    const known = Object.keys(deps.config.destinations);
-    throw new PermanentJobError(`destination "${destination}" is not configured (destinations: ${known.length === 0 ? 'none' : known.join(', ')})`);
-  }
-  return { host: configured.host, port: configured.port, calledAeTitle: configured.aeTitle, callingAeTitle: configured.callingAeTitle ?? deps.config.dicom.aeTitle };
-}
-
-/** Sends, telling a peer that cannot be reached (down, refusing the association, timing out) as transient. */
-async function send(target: ScuTarget, files: string[], destination: string): Promise<SendResult> {
-  try {
-    return await sendFiles(target, files);
-  } catch (err) {
-    throw new Error(`forward to ${destination} (${target.calledAeTitle} at ${target.host}:${target.port}) failed: ${(err as Error).message}`, { cause: err });
-  }
-}
 
 /**
  * Runs a 'study.forward' job: sends the stored files of the payload's series to the destination
- * named in `destinations`, over one association, each file in the transfer syntax it is stored in.
+ * named in `destinations` (src/publish/destination-send.ts: C-STORE over one association, or one
+ * STOW-RS request), each file in the transfer syntax it is stored in where the peer accepts it.
  *
  * - A destination no longer configured, a peer refusing instances with a failure status other
  *   than out of resources, or a stored file that cannot be sent cannot get better by trying again:
@@ -42,31 +24,30 @@ async function send(target: ScuTarget, files: string[], destination: string): Pr
 export function studyForwardHandler(deps: PublishDeps): JobHandler<'study.forward'> {
   return async (payload, ctx) => {
     const log = deps.log.child({ component: 'forward', jobId: ctx.jobId, studyUid: payload.studyUid, destination: payload.destination });
-    const target = targetOf(deps, payload.destination);
     const files = await findSeriesFiles(deps.database.db, payload.studyUid, payload.seriesUids);
     if (files.length === 0) throw new PermanentJobError(`nothing stored of series ${payload.seriesUids.join(', ')} of study ${payload.studyUid}`);
     ctx.signal.throwIfAborted();
-    const result = await send(target, files.map((f) => deps.objects.absolute(f.filePath)), payload.destination);
-    await recordOutcome(deps, payload, ctx, target, result);
+    const result = await sendToDestination(deps.config, payload.destination, files.map((f) => deps.objects.absolute(f.filePath)), ctx.signal);
+    await recordOutcome(deps, payload, ctx, result);
     const summary = { sent: result.sent, failed: result.failures.length, attempt: ctx.attempt };
     if (result.failures.length === 0) {
       log.info(summary, 'series forwarded');
       return;
     }
     log.warn({ ...summary, firstFailure: result.failures[0]?.reason }, 'forward ended with instances not stored by the peer');
-    throw failureOf(payload.destination, result);
+    throw deliveryFailure(payload.destination, result);
   };
 }
 
-async function recordOutcome(deps: PublishDeps, payload: JobPayloads['study.forward'], ctx: JobContext, target: ScuTarget, result: SendResult): Promise<void> {
+async function recordOutcome(deps: PublishDeps, payload: JobPayloads['study.forward'], ctx: JobContext, result: Delivery): Promise<void> {
   if (result.sent === 0 && result.failures.length === 0) return;
   await recordForward(
     deps.database,
     {
       idempotencyKey: ctx.idempotencyKey,
       destination: payload.destination,
-      peer: `${target.calledAeTitle}@${target.host}:${target.port}`,
-      callingAeTitle: target.callingAeTitle,
+      peer: result.peer,
+      callingAeTitle: result.actor,
       studyUid: payload.studyUid,
       seriesUids: payload.seriesUids,
       sent: result.sent,
@@ -75,21 +56,4 @@ async function recordOutcome(deps: PublishDeps, payload: JobPayloads['study.forw
     },
     deps.now(),
   );
-}
-
-/**
- * Worth another try: files left unanswered when the association ended, and those the peer refused
- * for want of resources (0xA7xx: disk full, busy). Not: any other failure status, or a stored file
- * that cannot be read.
- */
-function isTransient(failure: SendResult['failures'][number]): boolean {
-  if (failure.status === undefined) return failure.reason === UNANSWERED;
-  return (failure.status & 0xff00) === 0xa700;
-}
-
-function failureOf(destination: string, result: SendResult): Error {
-  const refused = result.failures.filter((f) => !isTransient(f));
-  const first = refused[0] ?? result.failures[0];
-  const message = `${destination} did not store ${result.failures.length} instance(s) (sent ${result.sent}); first: ${first?.reason ?? 'unknown'}`;
-  return refused.length > 0 ? new PermanentJobError(message) : new Error(message);
 }

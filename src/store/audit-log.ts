@@ -21,6 +21,8 @@ export const auditEventCodes = {
   // Instances sent on to a configured DICOM destination (the forward routing action).
   'instances.forwarded': '110106',
   'instances.deidentified-for-remote': '110106',
+  // A result object the hub wrote (SR, SEG, KOS) sent to a destination from the outbox.
+  'result.sent': '110106',
   // Application Activity: an operator acting on the hub's own work (a dead-lettered job queued again).
   'job.retried': '110100',
   // PS3.15 files configuration changes under Security Alert (event type 110131 Software Configuration).

@@ -5,6 +5,7 @@ import { registryMigration } from './registry-migration.js';
 import { uidReplacementsMigration } from './uid-replacements-migration.js';
 import { aisDecisionsMigration } from './ais-decisions-migration.js';
 import { routingMigration } from './routing-migration.js';
+import { outboxMigration } from './outbox-migration.js';
 import { NORMAL_PRIORITY } from '../domain/lane.js';
 
 function initial(database: Database): Migration {
@@ -181,6 +182,7 @@ export async function migrate(database: Database): Promise<void> {
           '0005-analyzer-registry': registryMigration(database),
           '0006-uid-replacements': uidReplacementsMigration(),
           '0007-ais-decisions': aisDecisionsMigration(database),
+          '0008-outbox': outboxMigration(database),
         }),
     },
   });

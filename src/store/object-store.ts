@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, open as openCallback, openSync, renameSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { closeSync, fsyncSync, open as openCallback, openSync, renameSync, writeSync } from 'node:fs';
 import { mkdir, open, rm, statfs } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import path from 'node:path';
@@ -58,6 +58,18 @@ export class ObjectStore {
       closeSync(dir);
     }
     return rel;
+  }
+
+  /** Stores bytes the hub made itself (a result object) durably at their content address, and returns that path. */
+  async putBytes(bytes: Uint8Array): Promise<string> {
+    const temp = await this.createTemp();
+    try {
+      writeSync(temp.fd, bytes);
+      fsyncSync(temp.fd);
+    } finally {
+      closeSync(temp.fd);
+    }
+    return this.place(temp.path, createHash('sha256').update(bytes).digest('hex'));
   }
 
   async discard(tempPath: string): Promise<void> {

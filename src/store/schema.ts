@@ -245,6 +245,24 @@ export interface AisDecisionsTable {
   decided_at: number;
 }
 
+/** An object queued for a destination (src/store/outbox.ts); its job (by `job_key`) says how the sending goes. */
+export interface OutboxTable {
+  id: Generated<number>;
+  job_key: string;
+  study_uid: string;
+  destination: string;
+  /** sr | seg | kos | summary-image */
+  object_kind: string;
+  sop_class_uid: string;
+  sop_instance_uid: string;
+  /** In the object store, relative to its root. */
+  file_path: string;
+  created_at: number;
+  sent_at: number | null;
+  /** The peer that confirmed it (AE title and address, or URL). */
+  sent_to: string | null;
+}
+
 export interface DB {
   patients: PatientsTable;
   studies: StudiesTable;
@@ -261,4 +279,5 @@ export interface DB {
   analyzer_versions: AnalyzerVersionsTable;
   uid_replacements: UidReplacementsTable;
   ais_decisions: AisDecisionsTable;
+  outbox: OutboxTable;
 }

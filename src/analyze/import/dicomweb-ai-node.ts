@@ -125,6 +125,7 @@ export function createAnalyzer(options: DicomwebAiNodeOptions): Analyzer {
   const analyze = async (input: AnalysisInput, signal: AbortSignal): Promise<AnalysisOutput> => {
     const files = input.series.flatMap((s) => s.instances.map((i) => i.file));
     try {
+      // Instances refused in a 202 answer are left out: the ones stored are enough for the node to run on.
       await storeInstances(options.baseUrl, files, { timeoutMs: requestTimeoutMs, signal });
     } catch (err) {
       throw failure(`sending ${files.length} instance(s) (STOW-RS)`, err);
