@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   console.log(`\n${ROUNDS} round(s) per study, each read and each analysis in a fresh process; seconds are medians, peak RSS the largest of the rounds`);
   console.log(`idle child (same modules loaded, nothing done): ${idleMb.toFixed(0)} MB peak RSS\n`);
   const widths = rows[0]?.map((_c, n) => Math.max(...rows.map((r) => r[n]?.length ?? 0))) ?? [];
-  for (const r of rows) console.log(r.map((cell, n) => cell.padEnd(widths[n] ?? 0)).join('  '));
+  for (const r of rows) console.log(r.map((cell, n) => cell.padEnd(widths[n] ?? 0)).join('  ').trimEnd());
 }
 
 const childIndex = process.argv.indexOf('--child');
