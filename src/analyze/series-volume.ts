@@ -4,8 +4,26 @@ import { buildVolume, type BuiltVolume } from '../imaging/volume.js';
 import { PermanentJobError } from '../jobs/job-engine.js';
 import type { AnalysisSeries } from './analyzer.js';
 
+/** Files read ahead of the one being decoded, so reading overlaps decoding; a few MB at most. */
+const READ_AHEAD = 4;
+
+/** Reads the files in order, READ_AHEAD at a time. */
 async function* readEach(files: readonly string[]): AsyncGenerator<Uint8Array> {
-  for (const file of files) yield await readFile(file);
+  const pending: Array<Promise<Uint8Array>> = [];
+  let next = 0;
+  const readNext = (): void => {
+    const file = files[next++];
+    if (file === undefined) return;
+    const read = readFile(file);
+    // A read that fails after the consumer stopped must not become an unhandled rejection; awaiting it still throws.
+    read.catch(() => undefined);
+    pending.push(read);
+  };
+  while (pending.length < READ_AHEAD && next < files.length) readNext();
+  for (let read = pending.shift(); read; read = pending.shift()) {
+    readNext();
+    yield await read;
+  }
 }
 
 /** An analysis series as a volume in patient space; slices that do not form one fail permanently, with the reason. */

@@ -62,7 +62,9 @@ function encodedFrames(values: Uint8Array[], frames: number): Uint8Array[] {
 export async function decodeInstance(file: Uint8Array): Promise<DecodedInstance> {
   let parsed: ReturnType<typeof dcmjs.data.DicomMessage.readFile>;
   try {
-    parsed = dcmjs.data.DicomMessage.readFile(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
+    // A file that is its whole buffer (as fs.readFile gives it) is read in place; dcmjs only reads it.
+    const whole = file.byteOffset === 0 && file.byteLength === file.buffer.byteLength;
+    parsed = dcmjs.data.DicomMessage.readFile((whole ? file.buffer : file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength)) as ArrayBuffer);
   } catch (err) {
     throw new RadbridgeError('DICOM_MALFORMED', `object cannot be read: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -48,9 +48,19 @@ export function patientToVoxel(volume: Volume, point: Vec3): Vec3 {
   return transformPoint(volume.voxelFromPatient, point);
 }
 
-/** Writes one slice's stored values as rounded, clamped modality values at `offset`. */
+/**
+ * Writes one slice's stored values as rounded, clamped modality values at `offset`. With an integer
+ * slope and intercept (CT's usual 1 and -1024) the values are already whole, so rounding is skipped.
+ */
 function writeModalityValues(voxels: Int16Array, offset: number, samples: Samples, header: SliceHeader): void {
   const { rescaleSlope: slope, rescaleIntercept: intercept } = header;
+  if (Number.isInteger(slope) && Number.isInteger(intercept)) {
+    for (let p = 0; p < samples.length; p++) {
+      const value = (samples[p] ?? 0) * slope + intercept;
+      voxels[offset + p] = value > 32767 ? 32767 : value < -32768 ? -32768 : value;
+    }
+    return;
+  }
   for (let p = 0; p < samples.length; p++) {
     const value = Math.round((samples[p] ?? 0) * slope + intercept);
     voxels[offset + p] = value > 32767 ? 32767 : value < -32768 ? -32768 : value;

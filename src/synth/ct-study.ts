@@ -2,7 +2,7 @@ import type { CtFindingTruth, GroundTruth, SeriesTruth } from './ground-truth.js
 import { planFindings, type CtFindingSpec, type CtRegion } from './ct-findings.js';
 import { phantomAt, type PhantomOptions } from './phantom-ct.js';
 import { measureRegion } from './region-measure.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom, type SeededRandom } from './seeded-random.js';
 import { commonAttributes, studyIdentity, type SeriesIdentity, type StudyIdentity } from './study-identity.js';
 import type { SynthObject, SynthOptions, SynthStudy } from './synth-object.js';
 import { synthUid } from './uids.js';
@@ -52,27 +52,42 @@ const PLANS: Record<CtKind, CtKindPlan> = {
   },
 };
 
-interface RenderedSlice {
+/** The phantom's noiseless HU on one axial plane, shared by every series of the study. */
+interface HuPlane {
   z: number;
-  pixels: Uint16Array;
+  hu: Float64Array;
   findingsHere: Set<number>;
 }
 
-function renderSlice(phantom: PhantomOptions, z: number, matrix: number, fovMm: number, noise: () => number): RenderedSlice {
+interface RenderedSlice {
+  z: number;
+  pixels: Uint16Array;
+}
+
+function renderPlane(phantom: PhantomOptions, z: number, matrix: number, fovMm: number): HuPlane {
   const spacing = fovMm / matrix;
   const origin = -fovMm / 2 + spacing / 2;
-  const pixels = new Uint16Array(matrix * matrix);
+  const hu = new Float64Array(matrix * matrix);
   const findingsHere = new Set<number>();
   for (let row = 0; row < matrix; row++) {
     const y = origin + row * spacing;
     for (let col = 0; col < matrix; col++) {
-      const { hu, finding } = phantomAt(phantom, origin + col * spacing, y, z);
-      if (finding >= 0) findingsHere.add(finding);
-      pixels[row * matrix + col] = Math.min(4095, Math.max(0, Math.round(hu + noise()) + 1024));
+      const point = phantomAt(phantom, origin + col * spacing, y, z);
+      if (point.finding >= 0) findingsHere.add(point.finding);
+      hu[row * matrix + col] = point.hu;
     }
   }
-  return { z, pixels, findingsHere };
+  return { z, hu, findingsHere };
 }
+
+/** One series' slice of a plane: its own noise added, stored as HU + 1024 clamped to 12 bits. */
+function noisySlice(plane: HuPlane, random: SeededRandom, noiseHu: number): RenderedSlice {
+  const pixels = new Uint16Array(plane.hu.length);
+  for (let p = 0; p < pixels.length; p++) pixels[p] = Math.min(4095, Math.max(0, Math.round((plane.hu[p] ?? 0) + random.gaussian() * noiseHu) + 1024));
+  return { z: plane.z, pixels };
+}
+
+const sliceFile = (seriesNumber: number, index: number): string => `series-${String(seriesNumber).padStart(2, '0')}/ct-${String(index + 1).padStart(4, '0')}.dcm`;
 
 function ctAttributes(id: StudyIdentity, series: SeriesIdentity, plan: CtKindPlan, s: CtSeriesPlan, slice: RenderedSlice, index: number, o: { matrix: number; thickness: number }): Record<string, unknown> {
   const sopInstanceUid = synthUid(id.seed, id.kind, `series-${series.seriesNumber}/slice-${index}`);
@@ -138,30 +153,25 @@ export function ctStudy(kind: CtKind, o: SynthOptions): SynthStudy {
   const [zTop, zBottom] = plan.zRange;
   const zs: number[] = [];
   for (let z = zTop - thickness / 2; z >= zBottom; z -= thickness) zs.push(Math.round(z * 100) / 100);
-  const objects: SynthObject[] = [];
-  const series: SeriesTruth[] = [];
-  const locations = findings.map((): CtFindingTruth['locations'] => []);
-  plan.series.forEach((s, n) => {
+  const planned = plan.series.map((s, n) => {
     const seriesNumber = n + 1;
     const identity: SeriesIdentity = { seriesInstanceUid: synthUid(o.seed, kind, `series-${seriesNumber}`), seriesNumber, modality: 'CT', description: s.description, bodyPart: plan.bodyPart };
-    const random = seededRandom(o.seed, `${kind}/series-${seriesNumber}/noise`);
-    const files: string[] = [];
-    const inFinding = findings.map(() => ({ instanceNumbers: [] as number[], files: [] as string[] }));
-    zs.forEach((z, i) => {
-      const slice = renderSlice(phantom, z, o.matrix, plan.fovMm, () => random.gaussian() * s.noiseHu);
-      const file = `series-${String(seriesNumber).padStart(2, '0')}/ct-${String(i + 1).padStart(4, '0')}.dcm`;
-      objects.push({ file, dataset: ctAttributes(id, identity, plan, s, slice, i, { matrix: o.matrix, thickness }) });
-      files.push(file);
-      for (const f of slice.findingsHere) {
-        inFinding[f]?.instanceNumbers.push(i + 1);
-        inFinding[f]?.files.push(file);
-      }
-    });
-    series.push({ seriesInstanceUid: identity.seriesInstanceUid, seriesNumber, description: s.description, files });
-    inFinding.forEach((where, f) => {
-      if (where.files.length > 0) locations[f]?.push({ seriesInstanceUid: identity.seriesInstanceUid, seriesNumber, ...where });
-    });
+    return { s, identity, random: seededRandom(o.seed, `${kind}/series-${seriesNumber}/noise`), objects: [] as SynthObject[] };
   });
+  // Each plane is rendered once; every series adds its own noise stream to it, in the same pixel order.
+  const slicesOf = findings.map((): number[] => []);
+  zs.forEach((z, i) => {
+    const plane = renderPlane(phantom, z, o.matrix, plan.fovMm);
+    for (const f of plane.findingsHere) slicesOf[f]?.push(i);
+    for (const { s, identity, random, objects } of planned) {
+      objects.push({ file: sliceFile(identity.seriesNumber, i), dataset: ctAttributes(id, identity, plan, s, noisySlice(plane, random, s.noiseHu), i, { matrix: o.matrix, thickness }) });
+    }
+  });
+  const objects = planned.flatMap((p) => p.objects);
+  const series: SeriesTruth[] = planned.map(({ s, identity, objects: own }) => ({ seriesInstanceUid: identity.seriesInstanceUid, seriesNumber: identity.seriesNumber, description: s.description, files: own.map((x) => x.file) }));
+  const locations = slicesOf.map((slices): CtFindingTruth['locations'] =>
+    slices.length === 0 ? [] : planned.map(({ identity: { seriesInstanceUid, seriesNumber } }) => ({ seriesInstanceUid, seriesNumber, instanceNumbers: slices.map((i) => i + 1), files: slices.map((i) => sliceFile(seriesNumber, i)) })),
+  );
   const groundTruth: GroundTruth = {
     generator: 'radbridge synth', kind, seed: o.seed, normal: o.normal, matrix: o.matrix,
     studyInstanceUid: id.studyInstanceUid, patientId: id.patientId, accessionNumber: id.accessionNumber,

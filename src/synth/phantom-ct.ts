@@ -94,6 +94,8 @@ function spineHu(x: number, y: number, z: number): number | undefined {
   const s = ANATOMY.spine;
   if (z > s.zTop || z < s.zBottom) return undefined;
   const cy = z > ANATOMY.neck.zBottom ? s.yNeck : s.yTorso;
+  // Math.hypot is never below either leg, so this cheap test rejects exactly what it would.
+  if (Math.abs(x) > s.radius || Math.abs(y - cy) > s.radius) return undefined;
   const d = Math.hypot(x, y - cy);
   if (d > s.radius) return undefined;
   return d > s.radius - s.cortex ? HU.bone : HU.cancellous;

@@ -8,11 +8,9 @@ import { synthStudy } from '../../src/synth/synth-study.js';
 import type { CtKind } from '../../src/synth/ct-study.js';
 import { writeStudy } from '../../src/synth/write-study.js';
 
-/** A synthetic trauma CT written to disk and the analysis input the hub would build for it (header classification, z-range included). */
-export function writeChestStudy(kind: CtKind, dir: string, o: { seed: number; normal: boolean; matrix: number; thicknessMm: number }): { input: AnalysisInput; truth: GroundTruth } {
-  const study = synthStudy(kind, { seed: o.seed, matrix: o.matrix, normal: o.normal, sliceThicknessMm: o.thicknessMm });
-  writeStudy(study, dir);
-  const series = study.groundTruth.series.map((s) => {
+/** The analysis input the hub would build for a synthetic study written under `dir` (header classification, z-range included). */
+export function writtenStudyInput(truth: GroundTruth, dir: string, inputHash: string): AnalysisInput {
+  const series = truth.series.map((s) => {
     const files = s.files.map((f) => path.join(dir, f));
     const headers = files.map((f) => instanceMetadata(readFileSync(f)));
     const uid = (h: (typeof headers)[number]): string => {
@@ -21,5 +19,12 @@ export function writeChestStudy(kind: CtKind, dir: string, o: { seed: number; no
     };
     return { seriesUid: s.seriesInstanceUid, modality: 'CT', classification: classifyHeaders(headers), instances: files.map((file, i) => ({ sopInstanceUid: uid(headers[i] ?? {}), file })) };
   });
-  return { input: { studyUid: study.groundTruth.studyInstanceUid, series, inputHash: `seed-${o.seed}`, mode: 'assistive' }, truth: study.groundTruth };
+  return { studyUid: truth.studyInstanceUid, series, inputHash, mode: 'assistive' };
+}
+
+/** A synthetic trauma CT written to disk and the analysis input the hub would build for it. */
+export function writeChestStudy(kind: CtKind, dir: string, o: { seed: number; normal: boolean; matrix: number; thicknessMm: number }): { input: AnalysisInput; truth: GroundTruth } {
+  const study = synthStudy(kind, { seed: o.seed, matrix: o.matrix, normal: o.normal, sliceThicknessMm: o.thicknessMm });
+  writeStudy(study, dir);
+  return { input: writtenStudyInput(study.groundTruth, dir, `seed-${o.seed}`), truth: study.groundTruth };
 }
