@@ -6,6 +6,7 @@ import type { StoredAnalysisResult } from '../src/store/analysis-results.js';
 
 function result(analyzerId: string, series: string, generation: number, mode: RolloutMode, createdAt: number): StoredAnalysisResult {
   return {
+    key: `analysis.run/${analyzerId}/${series}/${generation}`,
     studyUid: '1.2',
     seriesUids: [series],
     generation,

@@ -3,6 +3,8 @@ import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
 import { rolloutModeOf } from '../store/analyzer-modes.js';
 import { runnableVersion, type AnalyzerVersion } from '../store/analyzer-registry.js';
 import { recordAnalysisResult } from '../store/analysis-results.js';
+import { enqueueJob } from '../store/job-queue.js';
+import { lanePriority } from '../domain/lane.js';
 import type { Database } from '../store/database.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { analysisInputOf } from './analysis-input.js';
@@ -72,7 +74,8 @@ async function analyze(deps: AnalysisDeps, version: AnalyzerVersion, input: Anal
 
 /**
  * Runs the approved version of an analyzer on the series routing chose and stores its findings
- * (or why the input did not apply) with the rollout mode in force. Fail-safe: an analyzer that is
+ * (or why the input did not apply) with the rollout mode in force, and, unless the mode is silent,
+ * queues the result's objects for the PACS (results.publish). Fail-safe: an analyzer that is
  * not approved here, throws, runs out of memory or past its time leaves the study as it was (normal
  * workflow, normal priority); the engine retries what may pass next time and dead-letters the
  * rest, where the failure is listed with its reason.
@@ -99,6 +102,11 @@ export function analysisRunHandler(deps: AnalysisDeps): JobHandler<'analysis.run
       },
       deps.now(),
     );
+    if (mode !== 'silent' && ran.applicability.applicable) {
+      // Queued even when the result was stored by an earlier attempt: a crash between the two must not lose the publish.
+      const publish = { studyUid: payload.studyUid, resultKey: ctx.idempotencyKey, revision: 1, lane: payload.lane };
+      await enqueueJob(deps.database.db, 'results.publish', publish, `results.publish/${ctx.idempotencyKey}/1`, deps.now(), { priority: lanePriority(payload.lane) });
+    }
     const analyzer = `${version.analyzerId}@${version.version}`;
     deps.log.info({ studyUid: payload.studyUid, analyzer, mode, applicable: ran.applicability.applicable, findings: findings.length, stored }, 'analysis done');
   };

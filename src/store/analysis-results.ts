@@ -20,6 +20,8 @@ export interface NewAnalysisResult {
 }
 
 export interface StoredAnalysisResult {
+  /** The analysis.run job's key, which names the result for good. */
+  key: string;
   studyUid: string;
   seriesUids: string[];
   generation: number;
@@ -64,9 +66,25 @@ export async function recordAnalysisResult(db: Kysely<DB>, result: NewAnalysisRe
   return (inserted.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
 
+type ResultRow = Awaited<ReturnType<typeof selectResults>>[number];
+
+function selectResults(db: Kysely<DB>, where: { studyUid: string } | { key: string }) {
+  const q = db.selectFrom('analysis_results').selectAll();
+  return ('key' in where ? q.where('idempotency_key', '=', where.key) : q.where('study_uid', '=', where.studyUid)).orderBy('id').execute();
+}
+
 export async function listAnalysisResults(db: Kysely<DB>, studyUid: string): Promise<StoredAnalysisResult[]> {
-  const rows = await db.selectFrom('analysis_results').selectAll().where('study_uid', '=', studyUid).orderBy('id').execute();
-  return rows.map((row) => ({
+  return (await selectResults(db, { studyUid })).map(resultOf);
+}
+
+export async function findAnalysisResult(db: Kysely<DB>, key: string): Promise<StoredAnalysisResult | undefined> {
+  const [row] = await selectResults(db, { key });
+  return row ? resultOf(row) : undefined;
+}
+
+function resultOf(row: ResultRow): StoredAnalysisResult {
+  return {
+    key: row.idempotency_key,
     studyUid: row.study_uid,
     seriesUids: JSON.parse(row.series_uids) as string[],
     generation: row.generation,
@@ -81,5 +99,5 @@ export async function listAnalysisResults(db: Kysely<DB>, studyUid: string): Pro
     inputHash: row.input_hash,
     modelHash: row.model_hash,
     createdAt: row.created_at,
-  }));
+  };
 }

@@ -147,6 +147,11 @@ export async function listAnalyzerVersions(db: Kysely<DB>): Promise<AnalyzerVers
   return rows.map(versionOf);
 }
 
+export async function findAnalyzerVersion(db: Kysely<DB>, analyzerId: string, version: string): Promise<AnalyzerVersion | undefined> {
+  const row = await db.selectFrom('analyzer_versions').selectAll().where('analyzer_id', '=', analyzerId).where('version', '=', version).executeTakeFirst();
+  return row ? versionOf(row) : undefined;
+}
+
 /** The version of an analyzer that runs at `site`, or why none does. */
 export async function runnableVersion(db: Kysely<DB>, analyzerId: string, site: string): Promise<{ version: AnalyzerVersion } | { why: string }> {
   const rows = await db.selectFrom('analyzer_versions').selectAll().where('analyzer_id', '=', analyzerId).execute();

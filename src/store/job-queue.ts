@@ -12,6 +12,8 @@ export interface JobPayloads {
   'job.probe': { label: string };
   /** One analyzer on the series a routing rule selected; the rollout mode is looked up when the results come. */
   'analysis.run': { studyUid: string; seriesUids: string[]; analyzerId: string; lane: Lane; ruleId: string; generation: number; amendment: boolean };
+  /** The result objects (SR, SEG, KOS) of one stored analysis result, written and queued for the result destinations. */
+  'results.publish': { studyUid: string; resultKey: string; revision: number; lane: Lane };
   /** One object of the outbox (src/store/outbox.ts) to its destination. */
   'outbox.send': { outboxId: number; studyUid: string };
   'study.forward': { studyUid: string; seriesUids: string[]; destination: string; lane: Lane; ruleId: string; generation: number; amendment: boolean };

@@ -245,6 +245,21 @@ export interface AisDecisionsTable {
   decided_at: number;
 }
 
+/** An object the hub wrote from an analysis result (src/store/result-objects.ts). */
+export interface ResultObjectsTable {
+  id: Generated<number>;
+  sop_instance_uid: string;
+  result_key: string;
+  revision: number;
+  study_uid: string;
+  series_uid: string;
+  /** sr | seg | kos | summary-image */
+  object_kind: string;
+  sop_class_uid: string;
+  file_path: string;
+  created_at: number;
+}
+
 /** An object queued for a destination (src/store/outbox.ts); its job (by `job_key`) says how the sending goes. */
 export interface OutboxTable {
   id: Generated<number>;
@@ -279,5 +294,6 @@ export interface DB {
   analyzer_versions: AnalyzerVersionsTable;
   uid_replacements: UidReplacementsTable;
   ais_decisions: AisDecisionsTable;
+  result_objects: ResultObjectsTable;
   outbox: OutboxTable;
 }
