@@ -33,7 +33,7 @@ function text(ds: JsonDataset, tag: string): string | undefined {
   const value = first(ds, tag);
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
-  if (value && typeof value === 'object' && 'Alphabetic' in value) return String((value as { Alphabetic: unknown }).Alphabetic);
+  if (value && typeof value === 'object' && 'Alphabetic' in value) return String(value.Alphabetic);
   return undefined;
 }
 
