@@ -2,40 +2,88 @@ import type { Index3 } from './connected-components.js';
 
 /** Small grid filters for reference methods: an in-plane median and a box erosion. Pure. */
 
-/** The median of each voxel's 3 x 3 in-plane neighbourhood (edges use the neighbours that exist), slices kFrom..kTo only; other voxels are copied. */
-export function medianInPlane3x3(voxels: Int16Array, dims: Index3, kFrom: number, kTo: number): Int16Array {
-  const [nx, ny] = dims;
-  const out = Int16Array.from(voxels);
-  const window: number[] = [];
-  for (let k = kFrom; k <= kTo; k++) {
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++) {
-        window.length = 0;
-        for (let b = Math.max(0, j - 1); b <= Math.min(ny - 1, j + 1); b++) {
-          for (let a = Math.max(0, i - 1); a <= Math.min(nx - 1, i + 1); a++) window.push(voxels[a + nx * (b + ny * k)] ?? 0);
-        }
-        window.sort((x, y) => x - y);
-        out[i + nx * (j + ny * k)] = window[window.length >> 1] ?? 0;
-      }
+/** Median of the in-plane neighbours of (i, j) that exist (an edge or corner window): the middle, or upper middle, of them sorted. */
+function edgeMedian(voxels: Int16Array, offset: number, nx: number, ny: number, i: number, j: number, window: Int32Array): number {
+  let n = 0;
+  for (let b = Math.max(0, j - 1); b <= Math.min(ny - 1, j + 1); b++) {
+    for (let a = Math.max(0, i - 1); a <= Math.min(nx - 1, i + 1); a++) {
+      const value = voxels[offset + a + nx * b] ?? 0;
+      let at = n++;
+      for (; at > 0 && (window[at - 1] ?? 0) > value; at--) window[at] = window[at - 1] ?? 0;
+      window[at] = value;
     }
   }
-  return out;
+  return window[n >> 1] ?? 0;
 }
+
+/**
+ * The median of each voxel's 3 x 3 in-plane neighbourhood on slice k, written into `out` (one
+ * slice). Edges use the neighbours that exist and take the upper middle of an even count. Inside,
+ * each column of three is sorted once per row, and the median of the nine is the median of the
+ * largest column low, the median column middle and the smallest column high.
+ */
+export function medianInPlane3x3(voxels: Int16Array, dims: Index3, k: number, out: Int16Array): void {
+  const [nx, ny] = dims;
+  const offset = nx * ny * k;
+  const window = new Int32Array(9);
+  for (let j = 0; j < ny; j++) {
+    if (j === 0 || j === ny - 1 || nx < 3) {
+      for (let i = 0; i < nx; i++) out[i + nx * j] = edgeMedian(voxels, offset, nx, ny, i, j, window);
+      continue;
+    }
+    out[nx * j] = edgeMedian(voxels, offset, nx, ny, 0, j, window);
+    out[nx - 1 + nx * j] = edgeMedian(voxels, offset, nx, ny, nx - 1, j, window);
+    const row = offset + nx * j;
+    // Sorted columns i - 1 (l) and i (m); column i + 1 (h) is sorted as the window moves.
+    let [lLow, lMid, lHigh] = sorted3(voxels[row - nx] ?? 0, voxels[row] ?? 0, voxels[row + nx] ?? 0);
+    let [mLow, mMid, mHigh] = sorted3(voxels[row - nx + 1] ?? 0, voxels[row + 1] ?? 0, voxels[row + nx + 1] ?? 0);
+    for (let i = 1; i < nx - 1; i++) {
+      const v = row + i + 1;
+      let hLow = voxels[v - nx] ?? 0;
+      let hMid = voxels[v] ?? 0;
+      let hHigh = voxels[v + nx] ?? 0;
+      let t: number;
+      if (hLow > hMid) { t = hLow; hLow = hMid; hMid = t; }
+      if (hMid > hHigh) { t = hMid; hMid = hHigh; hHigh = t; }
+      if (hLow > hMid) { t = hLow; hLow = hMid; hMid = t; }
+      const low = Math.max(lLow, mLow, hLow);
+      const high = Math.min(lHigh, mHigh, hHigh);
+      const mid = median3(lMid, mMid, hMid);
+      out[i + nx * j] = median3(low, mid, high);
+      lLow = mLow; lMid = mMid; lHigh = mHigh;
+      mLow = hLow; mMid = hMid; mHigh = hHigh;
+    }
+  }
+}
+
+function sorted3(a: number, b: number, c: number): [number, number, number] {
+  const low = Math.min(a, b, c);
+  const high = Math.max(a, b, c);
+  return [low, a + b + c - low - high, high];
+}
+
+const median3 = (a: number, b: number, c: number): number => Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
 
 /** One axis of a box erosion: a voxel stays set when every voxel within `radius` along the axis is set (outside the grid counts as unset). */
 function erodeAxis(mask: Uint8Array, dims: Index3, axis: 0 | 1 | 2, radius: number): Uint8Array {
   if (radius <= 0) return mask;
-  const [nx, ny, nz] = dims;
+  const [nx, ny] = dims;
   const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
-  const length = dims[axis];
+  const block = stride * dims[axis];
+  const width = 2 * radius + 1;
+  const back = radius * stride;
   const out = new Uint8Array(mask.length);
-  for (let v = 0; v < mask.length; v++) {
-    if (mask[v] !== 1) continue;
-    const position = axis === 0 ? v % nx : axis === 1 ? Math.floor(v / nx) % ny : Math.floor(v / (nx * ny)) % nz;
-    if (position - radius < 0 || position + radius >= length) continue;
-    let all = true;
-    for (let d = -radius; d <= radius && all; d++) all = mask[v + d * stride] === 1;
-    if (all) out[v] = 1;
+  // The lines along the axis of one block are interleaved: run[s] counts the set voxels ending at the current one on line s.
+  const run = new Int32Array(stride);
+  for (let base = 0; base < mask.length; base += block) {
+    run.fill(0);
+    for (let v = base; v < base + block; v += stride) {
+      for (let s = 0; s < stride; s++) {
+        const count = mask[v + s] === 1 ? (run[s] ?? 0) + 1 : 0;
+        run[s] = count;
+        if (count >= width) out[v + s - back] = 1;
+      }
+    }
   }
   return out;
 }
