@@ -64,24 +64,27 @@ function sorted3(a: number, b: number, c: number): [number, number, number] {
 
 const median3 = (a: number, b: number, c: number): number => Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
 
-/** One axis of a box erosion: a voxel stays set when every voxel within `radius` along the axis is set (outside the grid counts as unset). */
+/**
+ * One axis of a box erosion: a voxel stays set when every voxel within `radius` along the axis is
+ * set (outside the grid counts as unset). Only set voxels cost work: each line along the axis keeps
+ * where its current run of set voxels began, and a run 2 radius + 1 long sets its middle voxel.
+ */
 function erodeAxis(mask: Uint8Array, dims: Index3, axis: 0 | 1 | 2, radius: number): Uint8Array {
   if (radius <= 0) return mask;
-  const [nx, ny] = dims;
+  const [nx, ny, nz] = dims;
   const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
-  const block = stride * dims[axis];
-  const width = 2 * radius + 1;
   const back = radius * stride;
   const out = new Uint8Array(mask.length);
-  // The lines along the axis of one block are interleaved: run[s] counts the set voxels ending at the current one on line s.
-  const run = new Int32Array(stride);
-  for (let base = 0; base < mask.length; base += block) {
-    run.fill(0);
-    for (let v = base; v < base + block; v += stride) {
-      for (let s = 0; s < stride; s++) {
-        const count = mask[v + s] === 1 ? (run[s] ?? 0) + 1 : 0;
-        run[s] = count;
-        if (count >= width) out[v + s - back] = 1;
+  // runStart[line]: position along the axis where the run of set voxels through the current voxel began; lines are numbered within one slice.
+  const runStart = new Int32Array(axis === 0 ? 1 : axis === 1 ? nx : nx * ny);
+  for (let k = 0, v = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++, v++) {
+        if (mask[v] !== 1) continue;
+        const at = axis === 0 ? i : axis === 1 ? j : k;
+        const line = axis === 0 ? 0 : axis === 1 ? i : i + nx * j;
+        if (at === 0 || mask[v - stride] !== 1) runStart[line] = at;
+        if (at - (runStart[line] ?? 0) >= 2 * radius) out[v - back] = 1;
       }
     }
   }
