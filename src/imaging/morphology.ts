@@ -16,6 +16,17 @@ function edgeMedian(voxels: Int16Array, offset: number, nx: number, ny: number, 
   return window[n >> 1] ?? 0;
 }
 
+// Branch-free minimum and maximum of two Int16 values (their difference fits in 32 bits): CT noise makes compare branches unpredictable.
+const lower = (a: number, b: number): number => {
+  const d = a - b;
+  return b + (d & (d >> 31));
+};
+const upper = (a: number, b: number): number => {
+  const d = a - b;
+  return a - (d & (d >> 31));
+};
+const median3 = (a: number, b: number, c: number): number => upper(lower(a, b), lower(upper(a, b), c));
+
 /**
  * The median of each voxel's 3 x 3 in-plane neighbourhood on slice k, written into `out` (one
  * slice). Edges use the neighbours that exist and take the upper middle of an even count. Inside,
@@ -33,36 +44,21 @@ export function medianInPlane3x3(voxels: Int16Array, dims: Index3, k: number, ou
     }
     out[nx * j] = edgeMedian(voxels, offset, nx, ny, 0, j, window);
     out[nx - 1 + nx * j] = edgeMedian(voxels, offset, nx, ny, nx - 1, j, window);
-    const row = offset + nx * j;
     // Sorted columns i - 1 (l) and i (m); column i + 1 (h) is sorted as the window moves.
-    let [lLow, lMid, lHigh] = sorted3(voxels[row - nx] ?? 0, voxels[row] ?? 0, voxels[row + nx] ?? 0);
-    let [mLow, mMid, mHigh] = sorted3(voxels[row - nx + 1] ?? 0, voxels[row + 1] ?? 0, voxels[row + nx + 1] ?? 0);
-    for (let i = 1; i < nx - 1; i++) {
-      const v = row + i + 1;
-      let hLow = voxels[v - nx] ?? 0;
-      let hMid = voxels[v] ?? 0;
-      let hHigh = voxels[v + nx] ?? 0;
-      let t: number;
-      if (hLow > hMid) { t = hLow; hLow = hMid; hMid = t; }
-      if (hMid > hHigh) { t = hMid; hMid = hHigh; hHigh = t; }
-      if (hLow > hMid) { t = hLow; hLow = hMid; hMid = t; }
-      const low = Math.max(lLow, mLow, hLow);
-      const high = Math.min(lHigh, mHigh, hHigh);
-      const mid = median3(lMid, mMid, hMid);
-      out[i + nx * j] = median3(low, mid, high);
-      lLow = mLow; lMid = mMid; lHigh = mHigh;
-      mLow = hLow; mMid = hMid; mHigh = hHigh;
+    let [lLow, lMid, lHigh, mLow, mMid, mHigh] = [0, 0, 0, 0, 0, 0];
+    for (let i = -1; i < nx - 1; i++) {
+      const v = offset + nx * j + i + 1;
+      const a = voxels[v - nx] ?? 0;
+      const b = voxels[v] ?? 0;
+      const c = voxels[v + nx] ?? 0;
+      const hLow = lower(lower(a, b), c);
+      const hHigh = upper(upper(a, b), c);
+      const hMid = median3(a, b, c);
+      if (i >= 1) out[i + nx * j] = median3(upper(upper(lLow, mLow), hLow), median3(lMid, mMid, hMid), lower(lower(lHigh, mHigh), hHigh));
+      [lLow, lMid, lHigh, mLow, mMid, mHigh] = [mLow, mMid, mHigh, hLow, hMid, hHigh];
     }
   }
 }
-
-function sorted3(a: number, b: number, c: number): [number, number, number] {
-  const low = Math.min(a, b, c);
-  const high = Math.max(a, b, c);
-  return [low, a + b + c - low - high, high];
-}
-
-const median3 = (a: number, b: number, c: number): number => Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
 
 /**
  * One axis of a box erosion: a voxel stays set when every voxel within `radius` along the axis is
