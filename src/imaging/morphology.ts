@@ -62,26 +62,29 @@ export function medianInPlane3x3(voxels: Int16Array, dims: Index3, k: number, ou
 
 /**
  * One axis of a box erosion: a voxel stays set when every voxel within `radius` along the axis is
- * set (outside the grid counts as unset). Only set voxels cost work: each line along the axis keeps
- * where its current run of set voxels began, and a run 2 radius + 1 long sets its middle voxel.
+ * set (outside the grid counts as unset). Each line along the axis keeps where its current run of
+ * set voxels began, and a run 2 radius + 1 long sets its middle voxel.
  */
 function erodeAxis(mask: Uint8Array, dims: Index3, axis: 0 | 1 | 2, radius: number): Uint8Array {
   if (radius <= 0) return mask;
-  const [nx, ny, nz] = dims;
+  const [nx, ny] = dims;
   const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
   const back = radius * stride;
   const out = new Uint8Array(mask.length);
   // runStart[line]: position along the axis where the run of set voxels through the current voxel began; lines are numbered within one slice.
   const runStart = new Int32Array(axis === 0 ? 1 : axis === 1 ? nx : nx * ny);
-  for (let k = 0, v = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++, v++) {
-        if (mask[v] !== 1) continue;
-        const at = axis === 0 ? i : axis === 1 ? j : k;
-        const line = axis === 0 ? 0 : axis === 1 ? i : i + nx * j;
-        if (at === 0 || mask[v - stride] !== 1) runStart[line] = at;
-        if (at - (runStart[line] ?? 0) >= 2 * radius) out[v - back] = 1;
-      }
+  // Rows holding no set voxel are skipped by indexOf.
+  for (let v = mask.indexOf(1); v >= 0; v = mask.indexOf(1, v)) {
+    const row = v - (v % nx);
+    const j = (row / nx) % ny;
+    const k = Math.floor(row / (nx * ny));
+    for (; v < row + nx; v++) {
+      if (mask[v] !== 1) continue;
+      const i = v - row;
+      const at = axis === 0 ? i : axis === 1 ? j : k;
+      const line = axis === 0 ? 0 : axis === 1 ? i : i + nx * j;
+      if (at === 0 || mask[v - stride] !== 1) runStart[line] = at;
+      if (at - (runStart[line] ?? 0) >= 2 * radius) out[v - back] = 1;
     }
   }
   return out;
