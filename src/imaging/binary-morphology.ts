@@ -9,33 +9,52 @@ export interface Plane {
   ny: number;
 }
 
-/** Along one line of `n` values at `start`, `start + step`, ...: out = 1 where any (dilate) or every (erode) value within `r` is set. */
-function filterLine(src: Uint8Array, out: Uint8Array, start: number, step: number, n: number, r: number, every: boolean): void {
+/** Along one row of `n` values at `start`: out = 1 where any (dilate) or every (erode) value within `r` is set. */
+function filterRow(src: Uint8Array, out: Uint8Array, start: number, n: number, r: number, every: boolean): void {
   let count = 0;
   let window = Math.min(n, r);
-  for (let t = 0; t < window; t++) count += src[start + t * step] ?? 0;
+  for (let t = 0; t < window; t++) count += src[start + t] ?? 0;
   for (let t = 0; t < n; t++) {
     const enter = t + r;
     if (enter < n) {
-      count += src[start + enter * step] ?? 0;
+      count += src[start + enter] ?? 0;
       window++;
     }
     const leave = t - r - 1;
     if (leave >= 0) {
-      count -= src[start + leave * step] ?? 0;
+      count -= src[start + leave] ?? 0;
       window--;
     }
     // Beyond the edge counts as set for erosion, so the border of the image does not erode.
-    out[start + t * step] = every ? (count === window ? 1 : 0) : count > 0 ? 1 : 0;
+    out[start + t] = every ? (count === window ? 1 : 0) : count > 0 ? 1 : 0;
   }
+}
+
+/** Adds `sign` times row j of the plane to the per-column counts. */
+function addRow(counts: Int32Array, src: Uint8Array, nx: number, j: number, sign: number): void {
+  const offset = nx * j;
+  for (let i = 0; i < nx; i++) counts[i] = (counts[i] ?? 0) + sign * (src[offset + i] ?? 0);
 }
 
 function squareFilter(plane: Uint8Array, p: Plane, r: number, every: boolean): Uint8Array {
   if (r <= 0) return plane.slice();
+  const { nx, ny } = p;
   const rows = new Uint8Array(plane.length);
-  for (let j = 0; j < p.ny; j++) filterLine(plane, rows, j * p.nx, 1, p.nx, r, every);
+  for (let j = 0; j < ny; j++) filterRow(plane, rows, j * nx, nx, r, every);
+  // The columns are filtered all at once, a row at a time: counts[i] holds column i's sum over rows j - r..j + r.
   const out = new Uint8Array(plane.length);
-  for (let i = 0; i < p.nx; i++) filterLine(rows, out, i, p.nx, p.ny, r, every);
+  const counts = new Int32Array(nx);
+  for (let t = 0; t < Math.min(ny, r); t++) addRow(counts, rows, nx, t, 1);
+  for (let j = 0; j < ny; j++) {
+    if (j + r < ny) addRow(counts, rows, nx, j + r, 1);
+    if (j - r - 1 >= 0) addRow(counts, rows, nx, j - r - 1, -1);
+    const window = Math.min(ny - 1, j + r) - Math.max(0, j - r) + 1;
+    const offset = nx * j;
+    for (let i = 0; i < nx; i++) {
+      const count = counts[i] ?? 0;
+      out[offset + i] = every ? (count === window ? 1 : 0) : count > 0 ? 1 : 0;
+    }
+  }
   return out;
 }
 
@@ -50,44 +69,64 @@ export const closeSquare = (plane: Uint8Array, p: Plane, r: number): Uint8Array 
 
 /** 3x3 majority (binary median): set where at least 5 of the 9 pixels around it are, counting outside as unset. */
 export function majority3x3(plane: Uint8Array, p: Plane): Uint8Array {
+  const { nx, ny } = p;
   const out = new Uint8Array(plane.length);
-  for (let j = 0; j < p.ny; j++) {
-    for (let i = 0; i < p.nx; i++) {
-      let count = 0;
-      for (let b = Math.max(0, j - 1); b <= Math.min(p.ny - 1, j + 1); b++) {
-        for (let a = Math.max(0, i - 1); a <= Math.min(p.nx - 1, i + 1); a++) count += plane[a + p.nx * b] ?? 0;
-      }
-      out[i + p.nx * j] = count >= 5 ? 1 : 0;
+  // columns[i]: the sum of column i over rows j - 1..j + 1 that exist.
+  const columns = new Int32Array(nx);
+  for (let j = 0; j < ny; j++) {
+    const offset = nx * j;
+    for (let i = 0; i < nx; i++) {
+      const v = offset + i;
+      columns[i] = (j > 0 ? (plane[v - nx] ?? 0) : 0) + (plane[v] ?? 0) + (j < ny - 1 ? (plane[v + nx] ?? 0) : 0);
+    }
+    let count = columns[0] ?? 0;
+    for (let i = 0; i < nx; i++) {
+      if (i + 1 < nx) count += columns[i + 1] ?? 0;
+      if (i - 2 >= 0) count -= columns[i - 2] ?? 0;
+      out[offset + i] = count >= 5 ? 1 : 0;
     }
   }
   return out;
 }
 
-/** The pixels not in `wall` that no 4-connected path of non-wall pixels joins to the image border. */
+/**
+ * The pixels not in `wall` that no 4-connected path of non-wall pixels joins to the image border.
+ * The outside is flood-filled a row span at a time from seeds on the border.
+ */
 export function enclosedBy(wall: Uint8Array, p: Plane): Uint8Array {
+  const { nx, ny } = p;
   const outside = new Uint8Array(wall.length);
-  const stack: number[] = [];
-  const visit = (v: number): void => {
-    if (wall[v] || outside[v]) return;
-    outside[v] = 1;
-    stack.push(v);
-  };
-  for (let i = 0; i < p.nx; i++) {
-    visit(i);
-    visit(i + p.nx * (p.ny - 1));
+  // Each pixel is pushed at most once from the row above and once from the row below, besides the border seeds.
+  const stack = new Int32Array(2 * wall.length + 2 * (nx + ny));
+  let top = 0;
+  for (let i = 0; i < nx; i++) {
+    stack[top++] = i;
+    stack[top++] = i + nx * (ny - 1);
   }
-  for (let j = 0; j < p.ny; j++) {
-    visit(p.nx * j);
-    visit(p.nx - 1 + p.nx * j);
+  for (let j = 0; j < ny; j++) {
+    stack[top++] = nx * j;
+    stack[top++] = nx - 1 + nx * j;
   }
-  while (stack.length > 0) {
-    const v = stack.pop() ?? 0;
-    const i = v % p.nx;
-    const j = (v - i) / p.nx;
-    if (i > 0) visit(v - 1);
-    if (i < p.nx - 1) visit(v + 1);
-    if (j > 0) visit(v - p.nx);
-    if (j < p.ny - 1) visit(v + p.nx);
+  const free = (v: number): boolean => !wall[v] && !outside[v];
+  while (top > 0) {
+    const v = stack[--top] ?? 0;
+    if (!free(v)) continue;
+    const rowStart = v - (v % nx);
+    let left = v;
+    while (left > rowStart && free(left - 1)) left--;
+    let right = v;
+    while (right < rowStart + nx - 1 && free(right + 1)) right++;
+    outside.fill(1, left, right + 1);
+    for (let side = 0; side < 2; side++) {
+      const step = side === 0 ? -nx : nx;
+      if (rowStart + step < 0 || rowStart + step >= wall.length) continue;
+      let inSpan = false;
+      for (let u = left + step; u <= right + step; u++) {
+        const open = free(u);
+        if (open && !inSpan) stack[top++] = u;
+        inSpan = open;
+      }
+    }
   }
   const enclosed = new Uint8Array(wall.length);
   for (let v = 0; v < wall.length; v++) enclosed[v] = wall[v] || outside[v] ? 0 : 1;

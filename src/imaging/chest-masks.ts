@@ -1,3 +1,4 @@
+import { enclosedBy } from './binary-morphology.js';
 import { connectedComponents, type Index3 } from './connected-components.js';
 import { paintRuns } from './mask-runs.js';
 import type { Volume } from './volume.js';
@@ -40,34 +41,11 @@ export function patientX(volume: Volume, i: number, j: number, k: number): numbe
 /** Fills, in each slice, the non-body pixels that the slice border cannot reach (4-connected). */
 function fillHolesSliceWise(labels: Uint8Array, dims: Index3): void {
   const [nx, ny, nz] = dims;
-  const reached = new Uint8Array(nx * ny);
-  const stack = new Int32Array(nx * ny);
+  const size = nx * ny;
   for (let k = 0; k < nz; k++) {
-    const base = k * nx * ny;
-    reached.fill(0);
-    let top = 0;
-    const push = (p: number): void => {
-      if (reached[p] || labels[base + p] !== CHEST_LABEL.outside) return;
-      reached[p] = 1;
-      stack[top++] = p;
-    };
-    for (let i = 0; i < nx; i++) {
-      push(i);
-      push(i + nx * (ny - 1));
-    }
-    for (let j = 0; j < ny; j++) {
-      push(nx * j);
-      push(nx - 1 + nx * j);
-    }
-    while (top > 0) {
-      const p = stack[--top] ?? 0;
-      const i = p % nx;
-      if (i > 0) push(p - 1);
-      if (i < nx - 1) push(p + 1);
-      if (p >= nx) push(p - nx);
-      if (p < nx * (ny - 1)) push(p + nx);
-    }
-    for (let p = 0; p < nx * ny; p++) if (!reached[p]) labels[base + p] = CHEST_LABEL.body;
+    const base = k * size;
+    const holes = enclosedBy(labels.subarray(base, base + size), { nx, ny });
+    for (let p = 0; p < size; p++) if (holes[p]) labels[base + p] = CHEST_LABEL.body;
   }
 }
 
@@ -97,18 +75,22 @@ function markAirways(volume: Volume, labels: Uint8Array, midlineX: number): void
 export function chestMasks(volume: Volume, midlineX: number): ChestMasks {
   const labels = bodyLabels(volume);
   markAirways(volume, labels, midlineX);
-  const [nx, ny] = volume.dims;
+  const [nx, ny, nz] = volume.dims;
   const air = new Uint8Array(labels.length);
   for (let v = 0; v < labels.length; v++) air[v] = labels[v] === CHEST_LABEL.body && (volume.voxels[v] ?? 0) < CHEST_HU.lung ? 1 : 0;
   const minVoxels = (MIN_LUNG_ML * 1000) / voxelVolumeMm3(volume.patientFromVoxel);
   const lungs = new Uint8Array(labels.length);
   for (const c of connectedComponents(air, volume.dims, 1, 6)) if (c.voxels >= minVoxels) paintRuns(lungs, c.runs, 1);
-  for (let v = 0; v < labels.length; v++) {
-    if (!lungs[v]) continue;
-    const i = v % nx;
-    const j = Math.floor(v / nx) % ny;
-    const k = Math.floor(v / (nx * ny));
-    labels[v] = patientX(volume, i, j, k) > midlineX ? CHEST_LABEL.leftLung : CHEST_LABEL.rightLung;
+  const m = volume.patientFromVoxel;
+  const [ax, bx, cx, dx] = [m[0] ?? 0, m[1] ?? 0, m[2] ?? 0, m[3] ?? 0];
+  for (let k = 0, v = 0; k < nz; k++) {
+    const xk = cx * k;
+    for (let j = 0; j < ny; j++) {
+      const xj = bx * j;
+      for (let i = 0; i < nx; i++, v++) {
+        if (lungs[v]) labels[v] = ax * i + xj + xk + dx > midlineX ? CHEST_LABEL.leftLung : CHEST_LABEL.rightLung;
+      }
+    }
   }
   return { labels, midlineX };
 }

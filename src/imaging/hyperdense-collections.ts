@@ -23,15 +23,16 @@ export interface Collection extends Component {
 
 export function hyperdenseCollections(volume: Volume, within: Uint8Array, options: Partial<HyperdenseOptions> = {}): Collection[] {
   const o = { ...HYPERDENSE_DEFAULTS, ...options };
-  const [nx, ny, nz] = volume.dims;
+  const { dims, voxels } = volume;
+  const [nx, ny, nz] = dims;
   const size = nx * ny;
   const [low, high] = o.hu;
-  const grid = new Uint8Array(volume.voxels.length);
+  const grid = new Uint8Array(voxels.length);
   const plane = new Uint8Array(size);
   for (let k = 0; k < nz; k++) {
     const offset = size * k;
     for (let p = 0; p < size; p++) {
-      const hu = volume.voxels[offset + p] ?? -1024;
+      const hu = voxels[offset + p] ?? -1024;
       plane[p] = within[offset + p] && hu >= low && hu <= high ? 1 : 0;
     }
     const filtered = majority3x3(plane, { nx, ny });

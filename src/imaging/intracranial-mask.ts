@@ -27,16 +27,17 @@ export interface IntracranialSpace {
 
 /** Slice k's candidate intracranial voxels, written into `out`. */
 function sliceCandidates(volume: Volume, k: number, o: IntracranialOptions, out: Uint8Array): void {
-  const [nx, ny] = volume.dims;
+  const { dims, voxels, spacing } = volume;
+  const [nx, ny] = dims;
   const plane = { nx, ny };
   const offset = nx * ny * k;
   const bone = new Uint8Array(nx * ny);
-  for (let p = 0; p < bone.length; p++) bone[p] = (volume.voxels[offset + p] ?? -1024) > o.boneHu ? 1 : 0;
-  const radius = Math.max(1, Math.ceil(o.gapMm / 2 / Math.min(volume.spacing[0], volume.spacing[1])));
+  for (let p = 0; p < bone.length; p++) bone[p] = (voxels[offset + p] ?? -1024) > o.boneHu ? 1 : 0;
+  const radius = Math.max(1, Math.ceil(o.gapMm / 2 / Math.min(spacing[0], spacing[1])));
   const inside = enclosedBy(closeSquare(bone, plane, radius), plane);
   const [low, high] = o.tissueHu;
   for (let p = 0; p < inside.length; p++) {
-    const hu = volume.voxels[offset + p] ?? -1024;
+    const hu = voxels[offset + p] ?? -1024;
     out[offset + p] = inside[p] && !bone[p] && hu >= low && hu <= high ? 1 : 0;
   }
 }

@@ -116,10 +116,12 @@ function sliceShift(volume: Volume, mask: Uint8Array, k: number, o: MidlineOptio
   if (!line) return undefined;
   const [nx, ny] = volume.dims;
   const offset = nx * ny * k;
+  const { voxels } = volume;
+  const [low, high] = o.csfHu;
   const raw = new Uint8Array(nx * ny);
   for (let p = 0; p < raw.length; p++) {
-    const hu = volume.voxels[offset + p] ?? -1024;
-    raw[p] = mask[offset + p] && hu >= o.csfHu[0] && hu <= o.csfHu[1] ? 1 : 0;
+    const hu = voxels[offset + p] ?? -1024;
+    raw[p] = mask[offset + p] && hu >= low && hu <= high ? 1 : 0;
   }
   const csf = majority3x3(raw, { nx, ny });
   const found: Array<{ j: number; shift: number; septum: number }> = [];

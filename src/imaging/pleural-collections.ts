@@ -4,7 +4,7 @@ import { ellipsoidFit, insideEllipsoid, type Ellipsoid } from './ellipsoid-fit.j
 import { paintRuns, runsOf } from './mask-runs.js';
 import type { Vec3 } from './slice-geometry.js';
 import type { Volume } from './volume.js';
-import { transformPoint, voxelVolumeMm3 } from './voxel-affine.js';
+import { transformPoint, transformRow, voxelVolumeMm3 } from './voxel-affine.js';
 
 /**
  * Pleural air and dependent pleural fluid, per hemithorax, of an axial chest CT already split into
@@ -92,23 +92,32 @@ function collectionOf(volume: Volume, side: Hemithorax, kept: readonly Component
 
 const minVoxelsOf = (volume: Volume, ml: number): number => (ml * 1000) / voxelVolumeMm3(volume.patientFromVoxel);
 
+/** Index of the voxel across `face` from (i, j, k), or -1 outside the grid. */
+function neighbourAcross(dims: Index3, i: number, j: number, k: number, face: Index3): number {
+  const a = i + face[0];
+  const b = j + face[1];
+  const c = k + face[2];
+  return a < 0 || b < 0 || c < 0 || a >= dims[0] || b >= dims[1] || c >= dims[2] ? -1 : a + dims[0] * (b + dims[1] * c);
+}
+
 /** Pleural air of one side. */
 export function pleuralAir(volume: Volume, masks: ChestMasks, side: Hemithorax): PleuralCollection | undefined {
   const { labels } = masks;
-  const [nx, ny, nz] = volume.dims;
+  const { dims, voxels } = volume;
+  const [nx, ny, nz] = dims;
   const own = lungLabel(side);
   const grid = new Uint8Array(labels.length);
   const peripheral = new Uint8Array(labels.length);
-  for (let v = 0; v < labels.length; v++) {
-    if (labels[v] !== own || (volume.voxels[v] ?? 0) > PLEURAL_HU.pleuralAir) continue;
-    grid[v] = 1;
-    const i = v % nx;
-    const j = Math.floor(v / nx) % ny;
-    const k = Math.floor(v / (nx * ny));
-    for (const [di, dj, dk] of FACES) {
-      const [a, b, c] = [i + di, j + dj, k + dk];
-      if (a < 0 || b < 0 || c < 0 || a >= nx || b >= ny || c >= nz) continue;
-      if (labels[a + nx * (b + ny * c)] !== own) peripheral[v] = 1;
+  for (let k = 0, v = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++, v++) {
+        if (labels[v] !== own || (voxels[v] ?? 0) > PLEURAL_HU.pleuralAir) continue;
+        grid[v] = 1;
+        for (const face of FACES) {
+          const n = neighbourAcross(dims, i, j, k, face);
+          if (n >= 0 && labels[n] !== own) peripheral[v] = 1;
+        }
+      }
     }
   }
   const minVoxels = minVoxelsOf(volume, MIN_AIR_ML);
@@ -131,24 +140,25 @@ function meanHuWeight(volume: Volume, c: Component): number {
 /** The ellipsoid fitted to the non-dependent, non-bony boundary faces of one side's air space. */
 export function pleuralEnvelope(volume: Volume, masks: ChestMasks, side: Hemithorax): Ellipsoid | undefined {
   const { labels } = masks;
-  const [nx, ny, nz] = volume.dims;
+  const { dims, voxels } = volume;
+  const [nx, ny, nz] = dims;
   const own = lungLabel(side);
   const m = volume.patientFromVoxel;
-  const posteriorOf = ([di, dj, dk]: Index3): number => (m[4] ?? 0) * di + (m[5] ?? 0) * dj + (m[6] ?? 0) * dk;
+  const posterior = (face: Index3): boolean => (m[4] ?? 0) * face[0] + (m[5] ?? 0) * face[1] + (m[6] ?? 0) * face[2] > 0;
+  const fitted = FACES.filter((face) => !posterior(face));
   const centre = centreOfSide(volume, masks, side);
   if (!centre) return undefined;
   const fit = ellipsoidFit(centre);
-  for (let v = 0; v < labels.length; v++) {
-    if (labels[v] !== own) continue;
-    const i = v % nx;
-    const j = Math.floor(v / nx) % ny;
-    const k = Math.floor(v / (nx * ny));
-    for (const face of FACES) {
-      const [a, b, c] = [i + face[0], j + face[1], k + face[2]];
-      if (a < 0 || b < 0 || c < 0 || a >= nx || b >= ny || c >= nz) continue;
-      const n = a + nx * (b + ny * c);
-      if (labels[n] === own || posteriorOf(face) > 0 || (volume.voxels[n] ?? 0) >= PLEURAL_HU.bone) continue;
-      fit.add(transformPoint(m, [i + face[0] / 2, j + face[1] / 2, k + face[2] / 2]));
+  for (let k = 0, v = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++, v++) {
+        if (labels[v] !== own) continue;
+        for (const face of fitted) {
+          const n = neighbourAcross(dims, i, j, k, face);
+          if (n < 0 || labels[n] === own || (voxels[n] ?? 0) >= PLEURAL_HU.bone) continue;
+          fit.add(transformPoint(m, [i + face[0] / 2, j + face[1] / 2, k + face[2] / 2]));
+        }
+      }
     }
   }
   return fit.result();
@@ -156,31 +166,40 @@ export function pleuralEnvelope(volume: Volume, masks: ChestMasks, side: Hemitho
 
 /** Centroid of one side's air space, patient mm. */
 function centreOfSide(volume: Volume, masks: ChestMasks, side: Hemithorax): Vec3 | undefined {
-  const [nx, ny] = volume.dims;
+  const [nx, ny, nz] = volume.dims;
   const own = lungLabel(side);
-  const sum = [0, 0, 0];
-  let count = 0;
-  for (let v = 0; v < masks.labels.length; v++) {
-    if (masks.labels[v] !== own) continue;
-    sum[0] = (sum[0] ?? 0) + (v % nx);
-    sum[1] = (sum[1] ?? 0) + (Math.floor(v / nx) % ny);
-    sum[2] = (sum[2] ?? 0) + Math.floor(v / (nx * ny));
-    count++;
+  let [si, sj, sk, count] = [0, 0, 0, 0];
+  for (let k = 0, v = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++, v++) {
+        if (masks.labels[v] !== own) continue;
+        si += i;
+        sj += j;
+        sk += k;
+        count++;
+      }
+    }
   }
-  return count === 0 ? undefined : transformPoint(volume.patientFromVoxel, [(sum[0] ?? 0) / count, (sum[1] ?? 0) / count, (sum[2] ?? 0) / count]);
+  return count === 0 ? undefined : transformPoint(volume.patientFromVoxel, [si / count, sj / count, sk / count]);
 }
 
 /** Dependent pleural fluid of one side, inside its fitted envelope. */
 export function pleuralFluid(volume: Volume, masks: ChestMasks, side: Hemithorax): { collection?: PleuralCollection; envelope?: Ellipsoid } {
   const envelope = pleuralEnvelope(volume, masks, side);
   if (!envelope) return {};
-  const [nx, ny] = volume.dims;
-  const grid = new Uint8Array(masks.labels.length);
-  for (let v = 0; v < grid.length; v++) {
-    const hu = volume.voxels[v] ?? 0;
-    if (masks.labels[v] !== CHEST_LABEL.body || hu < PLEURAL_HU.fluidLow || hu > PLEURAL_HU.fluidHigh) continue;
-    const p = transformPoint(volume.patientFromVoxel, [v % nx, Math.floor(v / nx) % ny, Math.floor(v / (nx * ny))]);
-    if (p[1] > envelope.centre[1] && insideEllipsoid(envelope, p)) grid[v] = 1;
+  const { labels } = masks;
+  const { voxels, patientFromVoxel: m } = volume;
+  const [nx, ny, nz] = volume.dims;
+  const grid = new Uint8Array(labels.length);
+  for (let k = 0, v = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++, v++) {
+        const hu = voxels[v] ?? 0;
+        if (labels[v] !== CHEST_LABEL.body || hu < PLEURAL_HU.fluidLow || hu > PLEURAL_HU.fluidHigh) continue;
+        const y = transformRow(m, 1, i, j, k);
+        if (y > envelope.centre[1] && insideEllipsoid(envelope, [transformRow(m, 0, i, j, k), y, transformRow(m, 2, i, j, k)])) grid[v] = 1;
+      }
+    }
   }
   const minVoxels = minVoxelsOf(volume, MIN_FLUID_ML);
   const kept = connectedComponents(grid, volume.dims, 1, 6, (v) => volume.voxels[v] ?? 0)

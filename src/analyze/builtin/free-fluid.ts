@@ -37,15 +37,20 @@ function radiiOf(spacing: [number, number, number], mm: number): Index3 {
 
 /** Marks fluid-density voxels of the slice range, and among them the water-density ones. */
 function densityMasks(volume: Volume, range: SliceRange): { fluid: Uint8Array; water: Uint8Array } {
-  const smooth = medianInPlane3x3(volume.voxels, volume.dims, range.kFrom, range.kTo);
   const perSlice = volume.dims[0] * volume.dims[1];
+  const smooth = new Int16Array(perSlice);
   const fluid = new Uint8Array(volume.voxels.length);
   const water = new Uint8Array(volume.voxels.length);
-  for (let v = range.kFrom * perSlice; v < (range.kTo + 1) * perSlice; v++) {
-    const hu = smooth[v] ?? -1024;
-    if (hu < FLUID_HU[0] || hu > FLUID_HU[1]) continue;
-    fluid[v] = 1;
-    if (hu < BLOOD_FROM_HU) water[v] = 1;
+  const [low, high] = FLUID_HU;
+  for (let k = range.kFrom; k <= range.kTo; k++) {
+    medianInPlane3x3(volume.voxels, volume.dims, k, smooth);
+    const offset = k * perSlice;
+    for (let p = 0; p < perSlice; p++) {
+      const hu = smooth[p] ?? -1024;
+      if (hu < low || hu > high) continue;
+      fluid[offset + p] = 1;
+      if (hu < BLOOD_FROM_HU) water[offset + p] = 1;
+    }
   }
   return { fluid, water };
 }
