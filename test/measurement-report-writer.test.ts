@@ -9,6 +9,7 @@ import type { ResultDocument } from '../src/publish/result-document.js';
 import { resultUid } from '../src/publish/result-uids.js';
 import { COMPREHENSIVE_3D_SR, ENHANCED_SR, measurementReport } from '../src/publish/sr/measurement-report.js';
 import { inscribedEllipsoid } from '../src/publish/sr/measurement-group.js';
+import { decimalString } from '../src/publish/sr/sr-content-items.js';
 import { dsrdump } from './support/dcmtk-sr.js';
 import { dciodvfyErrors } from './support/dicom-dump.js';
 import { missingTools } from './support/interop.js';
@@ -96,6 +97,18 @@ describe('Measurement Report writer', () => {
     const points = inscribedEllipsoid([[0, -5, 25], [3, 1, 35]]);
     assert.equal(points.length, 6);
     assert.deepEqual([0, 1, 2].map((a) => [Math.min(...points.map((p) => p[a] ?? 0)), Math.max(...points.map((p) => p[a] ?? 0))]), [[0, 3], [-5, 1], [25, 35]]);
+  });
+
+  it('writes any number as a Decimal String of at most 16 characters, within a relative 1e-9 of it (Floating Point Value carries the rest)', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    for (let n = 0; n < 2000; n++) {
+      const value = (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20);
+      const ds = decimalString(value);
+      assert.ok(ds.length <= 16 && /^[-+]?[\d.]+(e[-+]?\d+)?$/.test(ds), `${value} as ${ds}`);
+      assert.ok(Math.abs(Number(ds) - value) <= Math.abs(value) * 1e-9, `${value} as ${ds}`);
+    }
+    assert.deepEqual([100, 12.5, -0.25, 56.99999999999999].map(decimalString), ['100', '12.5', '-0.25', '57']);
   });
 
   it('refuses a finding on an image that is not among the sources, naming it', () => {

@@ -67,7 +67,7 @@ function measurementItem(m: Measurement, version: string): Item {
 /** A fraction as a percentage, to 12 significant digits so that 0.57 is written 57 and reads back 0.57. */
 const percent = (fraction: number): number => Number((fraction * 100).toPrecision(12));
 
-export const isVolumetric = (finding: Finding): boolean => finding.mask !== undefined || finding.measurements.some((m) => m.concept.scheme === CONCEPTS.volume.scheme && m.concept.value === CONCEPTS.volume.value);
+const isVolumetric = (finding: Finding): boolean => finding.mask !== undefined || finding.measurements.some((m) => m.concept.scheme === CONCEPTS.volume.scheme && m.concept.value === CONCEPTS.volume.value);
 
 export function measurementGroup(finding: Finding, context: GroupContext): Item {
   const { source } = finding;

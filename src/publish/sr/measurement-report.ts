@@ -34,7 +34,7 @@ const MODALITY_BY_SOP_CLASS: Readonly<Record<string, keyof typeof PROCEDURES>> =
 };
 
 /** Content Date and Time (UTC) of a moment in ms since the epoch. */
-export function dicomDateTime(ms: number): { date: string; time: string } {
+function dicomDateTime(ms: number): { date: string; time: string } {
   const iso = new Date(ms).toISOString();
   return { date: iso.slice(0, 10).replaceAll('-', ''), time: iso.slice(11, 19).replaceAll(':', '') };
 }

@@ -21,13 +21,20 @@ export function codeItem(code: Code): Item {
   return { ...value, CodingSchemeDesignator: code.scheme, CodeMeaning: code.meaning };
 }
 
-/** The shortest Decimal String (at most 16 characters) nearest `value`. */
+/** A number's text without trailing zeros in its mantissa. */
+function trimmed(text: string): string {
+  const [mantissa = '', exponent] = text.split('e');
+  const digits = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa;
+  return exponent === undefined ? digits : `${digits}e${exponent}`;
+}
+
+/** `value` as a Decimal String (at most 16 characters) with as many significant digits as fit, fixed or exponential. */
 export function decimalString(value: number): string {
   const plain = String(value);
   if (plain.length <= MAX_DS) return plain;
-  for (let digits = MAX_DS - 1; digits > 0; digits--) {
-    const s = value.toPrecision(digits).replace(/\.?0+(e|$)/, '$1');
-    if (s.length <= MAX_DS) return s;
+  for (let digits = MAX_DS - 1; digits > 1; digits--) {
+    const fitting = [value.toPrecision(digits), value.toExponential(digits - 1)].map(trimmed).find((s) => s.length <= MAX_DS);
+    if (fitting) return fitting;
   }
   return value.toExponential(0);
 }
