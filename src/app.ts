@@ -17,6 +17,7 @@ import { registerVolumetryRoutes } from './adapters/http/volumetry-routes.js';
 import { registerInjuryRoutes } from './adapters/http/injury-routes.js';
 import { loadTriageTables, type TriageTables } from './triage/triage-files.js';
 import { registerRulesRoutes } from './adapters/http/rules-routes.js';
+import { registerSrDisplayRoutes } from './adapters/http/sr-display-routes.js';
 import { registerQidoRs } from './adapters/http/qido-rs.js';
 import { registerStowRs } from './adapters/http/stow-rs.js';
 import { registerWadoRs } from './adapters/http/wado-rs.js';
@@ -80,6 +81,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   registerStowRs(http, ingest);
   registerQidoRs(http, ingest);
   registerWadoRs(http, ingest);
+  registerSrDisplayRoutes(http, ingest);
   registerPullRoutes(http, ingest);
   registerJobRoutes(http, { database, now });
   registerRulesRoutes(http, route);

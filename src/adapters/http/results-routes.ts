@@ -7,11 +7,14 @@ import { sendError } from './send-error.js';
 
 const UID = /^\d+(\.\d+)*$/;
 
-/** The Study Instance UID of a path, or BAD_REQUEST. */
-export function studyUidOf(value: string): string {
-  if (value.length > 64 || !UID.test(value)) throw new RadbridgeError('BAD_REQUEST', `${JSON.stringify(value.slice(0, 80))} is not a Study Instance UID`);
+/** A UID of a path (`what` names it: "Study Instance UID"), or BAD_REQUEST. */
+export function uidOf(value: string, what: string): string {
+  if (value.length > 64 || !UID.test(value)) throw new RadbridgeError('BAD_REQUEST', `${JSON.stringify(value.slice(0, 80))} is not a ${what}`);
   return value;
 }
+
+/** The Study Instance UID of a path, or BAD_REQUEST. */
+export const studyUidOf = (value: string): string => uidOf(value, 'Study Instance UID');
 
 /** GET /api/studies/{uid}/results: the study-level result merged from its analyses, as far as rollout modes let it be shown; every read audited. */
 export function registerResultsRoutes(app: FastifyInstance, deps: AnalysisDeps): void {

@@ -1,45 +1,19 @@
 import type { Code, Finding, Laterality } from '../../domain/finding.js';
+import { ABSENT_QUALIFIER, LATERALITY_CODES, PRESENCE_CODES } from '../../domain/sr-codes.js';
 import { textOf, type JsonDict } from './dicom-object.js';
 
 /**
- * The coded concepts the third-party readers look for, as PS3.16 and SNOMED CT define them, and
- * how a Code Sequence item becomes a Code. Pure.
+ * How a Code Sequence item becomes a Code, and the sides and presence values the readers know
+ * (the concepts themselves are in src/domain/sr-codes.ts). Pure.
  */
 
-const dcm = (value: string, meaning: string): Code => ({ scheme: 'DCM', value, meaning });
-const sct = (value: string, meaning: string): Code => ({ scheme: 'SCT', value, meaning });
+export { CONCEPTS, UCUM_ML } from '../../domain/sr-codes.js';
 
-export const CONCEPTS = {
-  imagingMeasurementReport: dcm('126000', 'Imaging Measurement Report'),
-  imagingMeasurements: dcm('126010', 'Imaging Measurements'),
-  measurementGroup: dcm('125007', 'Measurement Group'),
-  finding: dcm('121071', 'Finding'),
-  singleImageFinding: dcm('111059', 'Single Image Finding'),
-  findingSite: sct('363698007', 'Finding Site'),
-  laterality: sct('272741003', 'Laterality'),
-  imageRegion: dcm('111030', 'Image Region'),
-  referencedSegment: dcm('121191', 'Referenced Segment'),
-  certaintyOfFinding: dcm('111012', 'Certainty of Finding'),
-  algorithmVersion: dcm('111003', 'Algorithm Version'),
-  deviceObserverUid: dcm('121012', 'Device Observer UID'),
-  deviceObserverManufacturer: dcm('121014', 'Device Observer Manufacturer'),
-  deviceObserverModelName: dcm('121015', 'Device Observer Model Name'),
-  volume: sct('118565006', 'Volume'),
-} as const;
-
-export const UCUM_ML: Code = { scheme: 'UCUM', value: 'mL', meaning: 'milliliter' };
-
-const LATERALITY_BY_SCT: Record<string, Laterality> = {
-  '7771000': 'left',
-  '24028007': 'right',
-  '51440002': 'bilateral',
-  '399488007': 'midline',
-};
+const LATERALITY_BY_SCT: Record<string, Laterality> = Object.fromEntries(Object.entries(LATERALITY_CODES).map(([side, code]) => [code.value, side as Laterality]));
 
 const PRESENCE_BY_SCT: Record<string, Finding['presence']> = {
-  '52101004': 'present',
-  '2667000': 'absent',
-  '82334004': 'indeterminate',
+  ...Object.fromEntries(Object.entries(PRESENCE_CODES).map(([presence, code]) => [code.value, presence as Finding['presence']])),
+  [ABSENT_QUALIFIER.value]: 'absent',
 };
 
 /**

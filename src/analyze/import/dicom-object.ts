@@ -15,6 +15,39 @@ export interface DicomObject {
 /** Objects beyond this size are refused before parsing: results are small; a huge one is not a result. */
 export const MAX_RESULT_OBJECT_BYTES = 512 * 1024 * 1024;
 
+const TEXT_VRS = new Set(['SH', 'LO', 'ST', 'LT', 'UT', 'UC', 'PN']);
+
+/** A string dcmjs decoded as Latin-1, decoded again as the UTF-8 it was. */
+const utf8 = (latin1: string): string => Buffer.from(latin1, 'latin1').toString('utf8');
+
+function redecodeValue(value: unknown): unknown {
+  if (typeof value === 'string') return utf8(value);
+  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? utf8(v) : v]));
+  }
+  return value;
+}
+
+/** The text of every sequence item below `dict`, decoded as UTF-8. */
+function redecodeItems(dict: JsonDict, nested: boolean): void {
+  for (const element of Object.values(dict)) {
+    if (!element) continue;
+    const values = element.Value ?? [];
+    if (element.vr === 'SQ') values.forEach((item) => redecodeItems(item as JsonDict, true));
+    else if (nested && element.vr && TEXT_VRS.has(element.vr)) element.Value = values.map(redecodeValue);
+  }
+}
+
+/**
+ * dcmjs decodes the top level of a data set in its Specific Character Set but the items of its
+ * sequences as Latin-1; for a UTF-8 (ISO_IR 192) object, such as every SR the hub writes, the text
+ * inside sequences (an SR's whole content tree) is decoded again here.
+ */
+function fixNestedUtf8(dict: JsonDict): void {
+  const charset: { _rawValue?: unknown[]; Value?: unknown[] } | undefined = dict['00080005'];
+  if ((charset?._rawValue ?? charset?.Value)?.[0] === 'ISO_IR 192') redecodeItems(dict, false);
+}
+
 export function readDicomObject(bytes: Uint8Array): DicomObject {
   if (bytes.byteLength > MAX_RESULT_OBJECT_BYTES) {
     throw new RadbridgeError('DICOM_LIMIT_EXCEEDED', `object of ${bytes.byteLength} bytes exceeds the ${MAX_RESULT_OBJECT_BYTES} bytes a result may have`);
@@ -26,6 +59,7 @@ export function readDicomObject(bytes: Uint8Array): DicomObject {
   } catch (err) {
     throw new RadbridgeError('DICOM_MALFORMED', `object cannot be read: ${err instanceof Error ? err.message : String(err)}`);
   }
+  fixNestedUtf8(dict);
   const sopClassUid = text(dict, '00080016');
   const sopInstanceUid = text(dict, '00080018');
   if (!sopClassUid || !sopInstanceUid) throw new RadbridgeError('DICOM_MISSING_ATTRIBUTE', 'SOP Class UID (0008,0016) or SOP Instance UID (0008,0018) is missing');

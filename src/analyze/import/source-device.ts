@@ -7,6 +7,8 @@ export interface DeviceIdentity {
   manufacturer?: string;
   modelName?: string;
   softwareVersion?: string;
+  /** sha256 of the model file, where the object names one. */
+  modelHash?: string;
 }
 
 /**
@@ -43,6 +45,7 @@ export function sourceOf(device: DeviceIdentity, importer: AnalyzerIdentity, inp
   return {
     id,
     version: device.softwareVersion ?? UNKNOWN_VERSION,
+    ...(device.modelHash ? { modelHash: device.modelHash } : {}),
     ...(device.manufacturer ? { manufacturer: device.manufacturer } : {}),
     inputHash,
   };

@@ -20,14 +20,30 @@ export interface ContentNode {
   text?: string;
   uid?: string;
   num?: { value: number; unit?: Code };
+  /** Why a NUM item has no value (Numeric Value Qualifier Code Sequence). */
+  qualifier?: Code;
+  /** DATE, TIME or DATETIME as written (YYYYMMDD, HHMMSS.FFFFFF, YYYYMMDDHHMMSS.FFFFFF&ZZXX). */
+  temporal?: string;
+  /** PNAME: the person's name as written (family^given^…). */
+  personName?: string;
   /** SCOORD: image coordinates (column, row pairs); SCOORD3D: patient coordinates (x, y, z triplets). */
   graphic?: { type: string; data: number[]; frameOfReferenceUid?: string };
+  /** IMAGE and COMPOSITE: the referenced instance. */
   image?: ReferencedImage;
   children: ContentNode[];
 }
 
 const MAX_DEPTH = 64;
 const MAX_ITEMS = 100_000;
+
+const TEMPORAL_TAGS: Readonly<Record<string, string>> = { DATE: '0040A121', TIME: '0040A122', DATETIME: '0040A120' };
+
+/** Person Name (0040,A123): dcmjs gives a PN as { Alphabetic } or, read leniently, a string. */
+function personNameOf(item: JsonDict): string | undefined {
+  const raw = item['0040A123']?.Value?.[0];
+  const name = typeof raw === 'string' ? raw : typeof raw === 'object' && raw !== null && 'Alphabetic' in raw ? String(raw.Alphabetic) : undefined;
+  return name?.trim() || undefined;
+}
 
 function referencedImage(item: JsonDict): ReferencedImage | undefined {
   const ref = firstItem(item, '00081199');
@@ -40,7 +56,8 @@ function referencedImage(item: JsonDict): ReferencedImage | undefined {
 function numericValue(item: JsonDict): ContentNode['num'] {
   const measured = firstItem(item, '0040A300');
   if (!measured) return undefined;
-  const [value] = numbersOf(measured, '0040A30A', 'NumericValue');
+  // Floating Point Value holds the value exactly where the 16 characters of Numeric Value cannot (PS3.3 C.18.1).
+  const [value] = [...numbersOf(measured, '0040A161', 'FloatingPointValue'), ...numbersOf(measured, '0040A30A', 'NumericValue')];
   if (value === undefined) return undefined;
   const unit = codeOf(firstItem(measured, '004008EA'));
   return unit ? { value, unit } : { value };
@@ -76,10 +93,18 @@ function nodeOf(item: JsonDict, depth: number, budget: { items: number }): Conte
   } else if (valueType === 'NUM') {
     const num = numericValue(item);
     if (num) node.num = num;
+    const qualifier = codeOf(firstItem(item, '0040A301'));
+    if (qualifier) node.qualifier = qualifier;
+  } else if (TEMPORAL_TAGS[valueType]) {
+    const temporal = textOf(item, TEMPORAL_TAGS[valueType]);
+    if (temporal) node.temporal = temporal;
+  } else if (valueType === 'PNAME') {
+    const name = personNameOf(item);
+    if (name) node.personName = name;
   } else if (valueType === 'SCOORD' || valueType === 'SCOORD3D') {
     const graphic = graphicValue(item, valueType);
     if (graphic) node.graphic = graphic;
-  } else if (valueType === 'IMAGE') {
+  } else if (valueType === 'IMAGE' || valueType === 'COMPOSITE') {
     const image = referencedImage(item);
     if (image) node.image = image;
   }

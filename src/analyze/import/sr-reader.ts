@@ -1,4 +1,5 @@
 import type { Finding } from '../../domain/finding.js';
+import { MODEL_HASH_PARAMETER } from '../../domain/sr-codes.js';
 import { CONCEPTS, sameConcept } from './coded-concepts.js';
 import type { DicomObject } from './dicom-object.js';
 import type { ReadContext, ReadResult } from './read-context.js';
@@ -23,9 +24,12 @@ function observerDevice(root: ContentNode): DeviceIdentity {
   return device;
 }
 
-/** The Algorithm Version (TID 4019) given among `items`. */
-function algorithmVersion(items: ContentNode[]): string | undefined {
-  return items.find((n) => sameConcept(n.concept, CONCEPTS.algorithmVersion) && n.text)?.text;
+/** The Algorithm Version and the model hash of the Algorithm Parameters (TID 4019) given among `items`. */
+function algorithmOf(items: ContentNode[]): Pick<DeviceIdentity, 'softwareVersion' | 'modelHash'> {
+  const softwareVersion = items.find((n) => sameConcept(n.concept, CONCEPTS.algorithmVersion) && n.text)?.text;
+  const parameter = items.find((n) => sameConcept(n.concept, CONCEPTS.algorithmParameters) && n.text?.startsWith(MODEL_HASH_PARAMETER))?.text;
+  const modelHash = parameter?.slice(MODEL_HASH_PARAMETER.length);
+  return { ...(softwareVersion ? { softwareVersion } : {}), ...(modelHash ? { modelHash } : {}) };
 }
 
 interface Holder {
@@ -60,16 +64,16 @@ export function readStructuredReport(object: DicomObject, context: ReadContext):
   const notes: string[] = [];
   const evidence = evidenceSeries(object.dict);
   const documentDevice = mergeDevice(observerDevice(root), equipmentOf(object.dict));
-  const documentVersion = algorithmVersion(root.children);
+  const documentAlgorithm = algorithmOf(root.children);
   const findings: Finding[] = [];
   for (const holder of findingHolders(root, notes)) {
     if (!holder.findingItem.code) {
       notes.push('a Finding item without a coded value is not read');
       continue;
     }
-    const version = algorithmVersion(holder.items) ?? documentVersion;
-    const device = version ? { ...documentDevice, softwareVersion: version } : documentDevice;
-    const source = sourceOf(device, context.importer, context.inputHash);
+    const group = algorithmOf(holder.items);
+    const algorithm = group.softwareVersion ? group : documentAlgorithm;
+    const source = sourceOf({ ...documentDevice, ...algorithm }, context.importer, context.inputHash);
     findings.push(findingOfGroup({ type: holder.findingItem.code, items: holder.items, evidence, context, source, notes }));
   }
   if (findings.length === 0) {
