@@ -31,6 +31,7 @@ export const errorCatalogue = {
   REASON_REQUIRED: { dimseStatus: 0xc000, httpStatus: 400, summary: 'a configuration change needs a reason' },
   ANALYZER_VERSION_CONFLICT: { dimseStatus: 0xc000, httpStatus: 409, summary: 'an analyzer version is registered already with another model or description' },
   ANALYZER_UNLOADABLE: { dimseStatus: 0xc000, httpStatus: 422, summary: 'the analyzer module cannot be loaded or does not describe itself' },
+  RESULT_NOT_WRITABLE: { dimseStatus: 0xc000, httpStatus: 422, summary: 'a result object cannot be written from the findings: a mask does not fit the geometry of its source images, or a reference names no source image' },
   DEIDENTIFICATION_REFUSED: { dimseStatus: 0xc000, httpStatus: 422, summary: 'the object cannot be de-identified safely for a remote analyzer (burned-in text that cannot be cleaned)' },
 } as const;
 

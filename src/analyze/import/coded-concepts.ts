@@ -1,4 +1,5 @@
 import type { Code, Finding, Laterality } from '../../domain/finding.js';
+import { LATERALITY_CODES } from '../../domain/laterality-codes.js';
 import { textOf, type JsonDict } from './dicom-object.js';
 
 /**
@@ -29,12 +30,7 @@ export const CONCEPTS = {
 
 export const UCUM_ML: Code = { scheme: 'UCUM', value: 'mL', meaning: 'milliliter' };
 
-const LATERALITY_BY_SCT: Record<string, Laterality> = {
-  '7771000': 'left',
-  '24028007': 'right',
-  '51440002': 'bilateral',
-  '399488007': 'midline',
-};
+const LATERALITY_BY_SCT: Record<string, Laterality> = Object.fromEntries(Object.entries(LATERALITY_CODES).map(([laterality, code]) => [code.value, laterality as Laterality]));
 
 const PRESENCE_BY_SCT: Record<string, Finding['presence']> = {
   '52101004': 'present',
