@@ -1,4 +1,5 @@
 import { codeItem, dcmCode } from '../coded-items.js';
+import { findingLabel } from '../finding-label.js';
 import { deviceObserverContext } from '../observer-context.js';
 import type { ResultDocument } from '../result-document.js';
 import { resultHeader } from '../result-header.js';
@@ -16,11 +17,6 @@ export const KOS_SERIES_NUMBER = 9903;
 
 export const OF_INTEREST = dcmCode('113000', 'Of Interest');
 const KEY_OBJECT_DESCRIPTION = dcmCode('113012', 'Key Object Description');
-
-/** What a finding is, for the description: type, site and side. */
-export function findingLabel(finding: KeyImage['findings'][number]): string {
-  return [finding.type.meaning, finding.site?.meaning, finding.laterality].filter((part) => part !== undefined).join(', ');
-}
 
 function descriptionOf(doc: ResultDocument, keyImages: KeyImage[]): string {
   const findings = [...new Set(keyImages.flatMap((k) => k.findings))];

@@ -1,6 +1,7 @@
 import type { Finding } from '../../domain/finding.js';
 import { LATERALITY_CODES } from '../../domain/laterality-codes.js';
 import { codeItem, dcmCode, sctCode } from '../coded-items.js';
+import { findingLabel } from '../finding-label.js';
 import type { ResultDocument } from '../result-document.js';
 
 /**
@@ -24,16 +25,12 @@ function categoryOf(finding: Finding) {
   return site && site.scheme === type.scheme && site.value === type.value ? ANATOMICAL_STRUCTURE : MORPHOLOGICALLY_ABNORMAL_STRUCTURE;
 }
 
-function descriptionOf(finding: Finding): string {
-  return [finding.type.meaning, finding.site?.meaning, finding.laterality].filter((part) => part !== undefined).join(', ').slice(0, MAX_ST);
-}
-
 export function segmentDescription(finding: Finding, segmentNumber: number, analyzer: ResultDocument['analyzer']): Record<string, unknown> {
   const { site, laterality } = finding;
   return {
     SegmentNumber: segmentNumber,
     SegmentLabel: finding.type.meaning.slice(0, MAX_LO),
-    SegmentDescription: descriptionOf(finding),
+    SegmentDescription: findingLabel(finding).slice(0, MAX_ST),
     SegmentAlgorithmType: 'AUTOMATIC',
     SegmentAlgorithmName: analyzer.id.slice(0, MAX_LO),
     SegmentationAlgorithmIdentificationSequence: [
