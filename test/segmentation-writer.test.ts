@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createAnalyzer as createChestAnalyzer } from '../src/analyze/builtin/chest-ct.js';
 import { createAnalyzer } from '../src/analyze/builtin/head-ct.js';
 import { readResultObject } from '../src/analyze/import/result-object-reader.js';
 import { RadbridgeError } from '../src/domain/errors.js';
@@ -12,6 +13,7 @@ import type { ResultDocument } from '../src/publish/result-document.js';
 import { resultUid } from '../src/publish/result-uids.js';
 import { binarySegmentation } from '../src/publish/seg/binary-segmentation.js';
 import { dciodvfyErrors } from './support/dicom-dump.js';
+import { writeChestStudy } from './support/chest-study.js';
 import { writeCtStudy } from './support/head-ct-study.js';
 import { missingTools, run } from './support/interop.js';
 import { writePhantom } from './support/phantom-series.js';
@@ -96,6 +98,26 @@ describe('binary segmentation writer', { skip }, () => {
     });
   });
 
+  it('writes the chest CT analyzer\'s pleural collections of a pan-scan\'s chest range on the whole series, read back the same', async () => {
+    const { input } = writeChestStudy('trauma-ct-panscan', path.join(dir, 'panscan'), { seed: 3, normal: false, matrix: 128, thicknessMm: 10 });
+    const { findings } = await createChestAnalyzer().analyze(input, new AbortController().signal);
+    const masked = findings.filter((f) => f.mask && f.presence === 'present');
+    assert.ok(masked.length >= 2, 'pneumothorax and haemothorax masks');
+    const series = input.series.find((s) => s.seriesUid === masked[0]?.mask?.seriesUid);
+    assert.ok(series);
+    const doc = resultDocumentOf(series.instances.map((i) => i.file), findings);
+    const dataset = binarySegmentation(doc);
+    assert.ok(dataset);
+    const { file, bytes } = write('panscan', dataset);
+    assert.deepEqual(await dciodvfyErrors(file), []);
+    const read = await readBack(doc, bytes);
+    assert.equal(read.findings.length, masked.length);
+    read.findings.forEach((back, n) => {
+      assertSameMask(back.mask, masked[n]?.mask as FindingMask);
+      assert.deepEqual([back.type, back.laterality], [masked[n]?.type, masked[n]?.laterality]);
+    });
+  });
+
   it('writes one segment per present finding with a mask, frames only on slices with set voxels, category by type', async () => {
     const p = phantom('segments');
     const blood = p.mask((i, j, k) => k === 1 && i >= 2 && i <= 3 && j <= 2);
@@ -159,5 +181,6 @@ describe('binary segmentation writer', { skip }, () => {
     assert.throws(write({ ...good, seriesUid: '1.2.3' }), isRefusal);
     assert.throws(write(good, (d) => ({ ...d, sources: d.sources.map((s, n) => (n === 1 ? { ...s, imagePositionPatient: undefined } : s)) })), (err) => isRefusal(err) && /has no imagePositionPatient/.test(String(err)));
     assert.throws(write({ ...good, runs: [200, 30] }), (err) => isRefusal(err) && /beyond its 6 x 5 x 4 grid/.test(String(err)));
+    assert.throws(write(good, (d) => ({ ...d, patientStudy: { ...d.patientStudy, StudyInstanceUID: undefined } })), (err) => isRefusal(err) && /no Study Instance UID/.test(String(err)));
   });
 });
