@@ -31,7 +31,7 @@ export const errorCatalogue = {
   REASON_REQUIRED: { dimseStatus: 0xc000, httpStatus: 400, summary: 'a configuration change needs a reason' },
   ANALYZER_VERSION_CONFLICT: { dimseStatus: 0xc000, httpStatus: 409, summary: 'an analyzer version is registered already with another model or description' },
   ANALYZER_UNLOADABLE: { dimseStatus: 0xc000, httpStatus: 422, summary: 'the analyzer module cannot be loaded or does not describe itself' },
-  RESULT_DOCUMENT_INVALID: { dimseStatus: 0xc000, httpStatus: 422, summary: 'a result object cannot be written from the result: a finding refers to an unknown image, a unit is not UCUM, or the like' },
+  RESULT_DOCUMENT_INVALID: { dimseStatus: 0xc000, httpStatus: 422, summary: 'a result object cannot be written from the result: a finding refers to an unknown image, a unit is not UCUM, a mask does not fit the geometry of its source images' },
   NOT_A_STRUCTURED_REPORT: { dimseStatus: 0xc000, httpStatus: 422, summary: 'the instance is not an SR document' },
   DEIDENTIFICATION_REFUSED: { dimseStatus: 0xc000, httpStatus: 422, summary: 'the object cannot be de-identified safely for a remote analyzer (burned-in text that cannot be cleaned)' },
 } as const;

@@ -16,6 +16,8 @@ declare module 'dcmjs' {
         /** Keyword to entry; tags read "(gggg,eeee)". */
         nameMap: Record<string, { tag: string; vr: string; name: string } | undefined>;
       };
+      /** One bit per value that is not 0, bit 0 of the first byte first. */
+      BitArray: { pack(values: ArrayLike<number>): Uint8Array };
       datasetToBuffer(dataset: Record<string, unknown>): ArrayBuffer | Buffer;
       DicomMessage: {
         readFile(buffer: ArrayBuffer, options?: { untilTag?: string; includeUntilTagValue?: boolean; ignoreErrors?: boolean }): DicomDict;
