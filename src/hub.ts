@@ -8,6 +8,7 @@ import { studyPullHandler } from './ingest/study-pull.js';
 import { startJobEngine, type JobEngine } from './jobs/job-engine.js';
 import { routeCompletedSeries } from './route/route-series.js';
 import { outboxSendHandler } from './publish/outbox-send.js';
+import { resultsPublishHandler } from './publish/results-publish.js';
 import { studyForwardHandler } from './publish/study-forward.js';
 
 export interface RunningHub {
@@ -56,6 +57,7 @@ function startJobs(app: App): JobEngine | undefined {
       },
       'analysis.run': analysisRunHandler(app.analysis),
       'study.forward': studyForwardHandler(publish),
+      'results.publish': resultsPublishHandler(publish),
       'outbox.send': outboxSendHandler(publish),
     },
     { concurrency: jobs.concurrency, leaseMs: jobs.leaseMs, pollIntervalMs: jobs.pollIntervalMs, backoff: { baseMs: jobs.backoffBaseMs, maxMs: jobs.backoffMaxMs } },

@@ -1,24 +1,13 @@
 import pixelFonts from 'js-pixel-fonts';
 
 /**
- * Drawing into an 8-bit grayscale image (row by row, i fastest): a window over modality values,
+ * Drawing into an 8-bit grayscale image (row by row, i fastest):
  * the outline of a mask, and lines of text in the 7-pixel Seven Plus font of js-pixel-fonts. Pure
  * but for the image they draw into.
  */
 
 export const WHITE = 255;
 const BLACK = 0;
-
-/** Modality values through a linear window (PS3.3 C.11.2.1.2.1) to 0..255. */
-export function windowed(values: ArrayLike<number>, center: number, width: number): Uint8Array {
-  const out = new Uint8Array(values.length);
-  const span = Math.max(1, width - 1);
-  for (let p = 0; p < values.length; p++) {
-    const v = ((values[p] ?? 0) - (center - 0.5)) / span + 0.5;
-    out[p] = Math.round(Math.min(1, Math.max(0, v)) * WHITE);
-  }
-  return out;
-}
 
 /**
  * Outlines a mask so it shows on dark and bright tissue alike: the unset pixels touching it white,

@@ -1,6 +1,7 @@
 import { RadbridgeError } from '../../domain/errors.js';
 import type { Finding } from '../../domain/finding.js';
-import { burnOutline, burnText, windowed } from '../../imaging/burn-in.js';
+import { burnOutline, burnText } from '../../imaging/burn-in.js';
+import { applyWindow } from '../../imaging/windowing.js';
 import { maskSlices } from '../../imaging/mask-slices.js';
 import { codeItem, dcmCode } from '../coded-items.js';
 import { keyImagesOf } from '../kos/key-images.js';
@@ -67,7 +68,7 @@ export function summaryImage(doc: ResultDocument, slice: KeySlicePixels): Record
   if (!rows || !columns) throw new RadbridgeError('RESULT_DOCUMENT_INVALID', `key image ${source.sopInstanceUid} has no Rows or Columns`);
   if (slice.values.length !== rows * columns) throw new RadbridgeError('RESULT_DOCUMENT_INVALID', `key image ${source.sopInstanceUid} is ${columns} x ${rows}, its pixels hold ${slice.values.length} values`);
   const present = doc.findings.filter((f) => f.presence === 'present');
-  const image = windowed(slice.values, slice.window.center, slice.window.width);
+  const image = applyWindow(slice.values, slice.window);
   for (const finding of present) {
     const mask = maskOn(finding, source, doc);
     if (mask) burnOutline(image, mask, columns, rows);

@@ -1,4 +1,5 @@
 import type { Code, PatientPoint } from '../../domain/finding.js';
+import { codeItem } from '../coded-items.js';
 
 /**
  * SR content items (PS3.3 C.17.3) as dcmjs naturalized data set items, one builder per value type
@@ -10,16 +11,8 @@ export type Item = Record<string, unknown>;
 
 export type Relationship = 'CONTAINS' | 'HAS OBS CONTEXT' | 'HAS CONCEPT MOD' | 'HAS PROPERTIES' | 'INFERRED FROM' | 'SELECTED FROM' | 'HAS ACQ CONTEXT';
 
-/** Code Value is SH (16 characters); a longer value goes in Long Code Value (PS3.3 8.8). */
-const MAX_CODE_VALUE = 16;
 /** Decimal String holds 16 characters. */
 const MAX_DS = 16;
-
-/** A Code Sequence item. */
-export function codeItem(code: Code): Item {
-  const value = code.value.length > MAX_CODE_VALUE ? { LongCodeValue: code.value } : { CodeValue: code.value };
-  return { ...value, CodingSchemeDesignator: code.scheme, CodeMeaning: code.meaning };
-}
 
 /** A number's text without trailing zeros in its mantissa. */
 function trimmed(text: string): string {

@@ -1,0 +1,80 @@
+import type { Config } from '../config/schema.js';
+import { lanePriority } from '../domain/lane.js';
+import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
+import { findAnalysisResult } from '../store/analysis-results.js';
+import { queueOutbox } from '../store/outbox.js';
+import { recordResultObjects, type ResultObject } from '../store/result-objects.js';
+import { binarySegmentation } from './seg/binary-segmentation.js';
+import { keyObjectSelection } from './kos/key-object-selection.js';
+import { keySlicePixels } from './key-slice-pixels.js';
+import { part10Bytes } from './part10-bytes.js';
+import type { PublishDeps } from './publish-deps.js';
+import type { ResultDocument } from './result-document.js';
+import { resultDocumentOf } from './result-document-of.js';
+import { summaryImage, summaryImageSource } from './sc/summary-image.js';
+import { measurementReport } from './sr/measurement-report.js';
+
+export type ResultsPublishDeps = PublishDeps & { config: Pick<Config, 'destinations' | 'dicom' | 'results'> };
+
+type Written = { kind: string; dataset: Record<string, unknown> };
+
+/** The objects `results.objects` asks for that the result has: an SR always, a SEG when a finding has a mask, a KOS and a summary when one has a key image. */
+async function writtenObjects(deps: ResultsPublishDeps, doc: ResultDocument, studyUid: string): Promise<Written[]> {
+  const which = deps.config.results.objects;
+  const out: Written[] = [];
+  if (which.sr) out.push({ kind: 'sr', dataset: measurementReport(doc) });
+  const seg = which.seg ? binarySegmentation(doc) : undefined;
+  if (seg) out.push({ kind: 'seg', dataset: seg });
+  const kos = which.kos ? keyObjectSelection(doc) : undefined;
+  if (kos) out.push({ kind: 'kos', dataset: kos });
+  const shown = which.summaryImage ? summaryImageSource(doc) : undefined;
+  const summary = shown ? summaryImage(doc, await keySlicePixels(deps.database, deps.objects, studyUid, shown)) : undefined;
+  if (summary) out.push({ kind: 'summary-image', dataset: summary });
+  return out;
+}
+
+const uidOf = (dataset: Record<string, unknown>, keyword: string): string => {
+  const value = dataset[keyword];
+  return typeof value === 'string' ? value : '';
+};
+
+/**
+ * Runs a 'results.publish' job: writes the objects of one stored analysis result (SR TID 1500, SEG,
+ * KOS, summary image; docs/adr/0020-result-objects.md) into the object store, records them, and
+ * queues each for every `results.destinations` entry through the outbox (ADR 21). UIDs derive from
+ * the result's key, so a job run again writes the same objects and queues nothing new. A result
+ * that cannot be written (a mask that does not fit its images, a source no longer stored) is a
+ * permanent failure with the reason: the study stays in the normal workflow.
+ */
+export function resultsPublishHandler(deps: ResultsPublishDeps): JobHandler<'results.publish'> {
+  return async (payload, ctx) => {
+    const result = await findAnalysisResult(deps.database.db, payload.resultKey);
+    if (!result) throw new PermanentJobError(`analysis result ${payload.resultKey} does not exist`);
+    const doc = await resultDocumentOf(deps.database, deps.objects, result, payload.revision);
+    let written: Written[];
+    try {
+      written = await writtenObjects(deps, doc, result.studyUid);
+    } catch (err) {
+      throw new PermanentJobError(`the result objects of ${result.analyzerId}@${result.analyzerVersion} on study ${result.studyUid} cannot be written: ${(err as Error).message}`, { cause: err });
+    }
+    ctx.signal.throwIfAborted();
+    const objects: Array<Omit<ResultObject, 'createdAt'>> = [];
+    for (const w of written) {
+      objects.push({
+        sopInstanceUid: uidOf(w.dataset, 'SOPInstanceUID'),
+        resultKey: result.key,
+        revision: payload.revision,
+        studyUid: result.studyUid,
+        seriesUid: uidOf(w.dataset, 'SeriesInstanceUID'),
+        objectKind: w.kind,
+        sopClassUid: uidOf(w.dataset, 'SOPClassUID'),
+        filePath: await deps.objects.putBytes(part10Bytes(w.dataset)),
+      });
+    }
+    const now = deps.now();
+    await recordResultObjects(deps.database, objects, now);
+    const queued = deps.config.results.destinations.flatMap((destination) => objects.map((o) => ({ ...o, destination })));
+    await queueOutbox(deps.database, queued, now, { maxAttempts: deps.config.results.maxAttempts, priority: lanePriority(payload.lane) });
+    deps.log.info({ studyUid: result.studyUid, jobId: ctx.jobId, analyzer: `${result.analyzerId}@${result.analyzerVersion}`, objects: objects.map((o) => o.objectKind), queued: queued.length }, 'result objects written');
+  };
+}
