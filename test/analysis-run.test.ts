@@ -16,20 +16,11 @@ import { writeSynth } from './support/trauma-study.js';
 import pino from 'pino';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { until } from './support/until.js';
 
 /** The analysis stage end to end: completion → routing → analysis.run on the hub's job engine → stored results, gated by rollout modes. */
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await wait(50);
-  }
-}
 
 const databases: Array<[string, () => Overrides]> = [
   ['sqlite', () => ({ kind: 'sqlite' })],

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { createAnalyzer } from '../src/analyze/builtin/head-ct.js';
 import { itemsOf, readDicomObject, textOf } from '../src/analyze/import/dicom-object.js';
 import { RadbridgeError } from '../src/domain/errors.js';
-import type { Finding, FindingMask } from '../src/domain/finding.js';
+import type { FindingMask } from '../src/domain/finding.js';
 import { paintRuns, runsOf } from '../src/imaging/mask-runs.js';
 import { keyObjectSelection } from '../src/publish/kos/key-object-selection.js';
 import { part10Bytes } from '../src/publish/part10-bytes.js';
@@ -15,7 +15,7 @@ import { dciodvfyErrors } from './support/dicom-dump.js';
 import { writeCtStudy } from './support/head-ct-study.js';
 import { missingTools, run } from './support/interop.js';
 import { writePhantom } from './support/phantom-series.js';
-import { resultDocumentOf, TEST_ANALYZER } from './support/analyzer-result-documents.js';
+import { resultDocumentOf, testFinding as finding } from './support/analyzer-result-documents.js';
 import { tempDir } from './support/test-hub.js';
 
 /** The Key Object Selection writer: the key images of the findings, valid for dciodvfy and dsrdump, stable UIDs, and refusals. */
@@ -61,13 +61,6 @@ function fullestSlice(mask: FindingMask): number {
 /** Source images of a document's series by slice, lowest z first. */
 const bySlice = (doc: ResultDocument) => [...doc.sources].sort((a, b) => (a.imagePositionPatient?.[2] ?? 0) - (b.imagePositionPatient?.[2] ?? 0)).map((s) => s.sopInstanceUid);
 
-const finding = (type: Finding['type'], extra: Partial<Finding> = {}): Finding => ({
-  type,
-  presence: 'present',
-  measurements: [],
-  source: { id: TEST_ANALYZER.id, version: TEST_ANALYZER.version, inputHash: 'c0ffee' },
-  ...extra,
-});
 const HAEMORRHAGE = { scheme: 'SCT', value: '50960005', meaning: 'Hemorrhage' };
 const FRACTURE = { scheme: 'SCT', value: '72704001', meaning: 'Fracture' };
 

@@ -10,21 +10,12 @@ import { freePort, missingTools, run, waitForPort } from './support/interop.js';
 import { startOrthanc, type RunningOrthanc } from './support/orthanc.js';
 import { writeCtSeries, type WrittenSeries } from './support/synthetic-ct.js';
 import { startTestHub, tempDir, type TestHub } from './support/test-hub.js';
+import { until } from './support/until.js';
 
 /** The outbox end to end: objects queued for a real DCMTK storescp, a real Orthanc (STOW-RS) and a peer refusing them, sent by the job engine. */
 
 const skip = missingTools('storescp', 'dcmdump', 'Orthanc');
 const CT_IMAGE = '1.2.840.10008.5.1.4.1.1.2';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function storescp(port: number, dir: string, ...options: string[]): ChildProcess {
   return spawn('storescp', [...options, '-aet', 'STORESCP', '-od', dir, String(port)], { stdio: 'ignore' });

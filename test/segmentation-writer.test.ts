@@ -17,7 +17,7 @@ import { writeChestStudy } from './support/chest-study.js';
 import { writeCtStudy } from './support/head-ct-study.js';
 import { missingTools, run } from './support/interop.js';
 import { writePhantom } from './support/phantom-series.js';
-import { planesOf, resultDocumentOf, TEST_ANALYZER } from './support/analyzer-result-documents.js';
+import { planesOf, resultDocumentOf, testFinding as finding, TEST_ANALYZER } from './support/analyzer-result-documents.js';
 import { tempDir } from './support/test-hub.js';
 
 /** The binary SEG writer on the head CT analyzer's findings and on hand-made masks: valid, read back voxel for voxel by the hub's own reader, stable UIDs, and refusals. */
@@ -64,13 +64,6 @@ function phantom(seed: string) {
   return { files, mask, seriesUid: written.series.seriesUid };
 }
 
-const finding = (type: Finding['type'], extra: Partial<Finding> = {}): Finding => ({
-  type,
-  presence: 'present',
-  measurements: [],
-  source: { id: TEST_ANALYZER.id, version: TEST_ANALYZER.version, inputHash: 'c0ffee' },
-  ...extra,
-});
 const HAEMORRHAGE = { scheme: 'SCT', value: '50960005', meaning: 'Hemorrhage' };
 const LIVER = { scheme: 'SCT', value: '10200004', meaning: 'Liver structure' };
 const EXTRAVASATION = { scheme: '99RADBRIDGE', value: 'active-extravasation', meaning: 'Active contrast extravasation' };

@@ -53,6 +53,15 @@ function textValue(value: unknown): string | undefined {
 
 export const TEST_ANALYZER = { id: 'radbridge-head-ct', version: '1.2.0', name: 'Radbridge head CT', manufacturer: 'Radbridge' };
 
+/** A present finding of `type` from TEST_ANALYZER, with `extra` on top. */
+export const testFinding = (type: Finding['type'], extra: Partial<Finding> = {}): Finding => ({
+  type,
+  presence: 'present',
+  measurements: [],
+  source: { id: TEST_ANALYZER.id, version: TEST_ANALYZER.version, inputHash: 'c0ffee' },
+  ...extra,
+});
+
 /** The result document of `findings` on the images in `files`. */
 export function resultDocumentOf(files: string[], findings: Finding[], o: { resultKey?: string; revision?: number } = {}): ResultDocument {
   const headers = files.map(headerOf);
