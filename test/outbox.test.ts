@@ -3,11 +3,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseFilePrefix } from '../src/dicom/part10.js';
 import { queueOutbox, type OutboxObject, type OutboxStatus } from '../src/store/outbox.js';
 import { getMultipart } from './support/dicomweb-client.js';
 import { freePort, missingTools, run, waitForPort } from './support/interop.js';
 import { startOrthanc, type RunningOrthanc } from './support/orthanc.js';
+import { datasetOf } from './support/part10-dataset.js';
 import { writeCtSeries, type WrittenSeries } from './support/synthetic-ct.js';
 import { startTestHub, tempDir, type TestHub } from './support/test-hub.js';
 import { until } from './support/until.js';
@@ -19,13 +19,6 @@ const CT_IMAGE = '1.2.840.10008.5.1.4.1.1.2';
 
 function storescp(port: number, dir: string, ...options: string[]): ChildProcess {
   return spawn('storescp', [...options, '-aet', 'STORESCP', '-od', dir, String(port)], { stdio: 'ignore' });
-}
-
-/** The data set of a Part 10 file, after its preamble and meta group. */
-function datasetOf(bytes: Buffer): Buffer {
-  const prefix = parseFilePrefix(bytes, true);
-  if (!prefix) throw new Error('not a Part 10 file');
-  return bytes.subarray(prefix.length);
 }
 
 describe('the outbox', { skip }, () => {

@@ -1,25 +1,42 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sendFiles } from '../src/adapters/dimse/dimse-scu.js';
 import { readResultObject } from '../src/analyze/import/result-object-reader.js';
 import type { OutboxStatus } from '../src/store/outbox.js';
-import { listResultObjects } from '../src/store/result-objects.js';
+import { listResultObjects, type ResultObject } from '../src/store/result-objects.js';
+import { dsrdump } from './support/dcmtk-sr.js';
+import { datasetElements, dciodvfyErrors } from './support/dicom-dump.js';
+import { getMultipart } from './support/dicomweb-client.js';
 import { writeCtStudy } from './support/head-ct-study.js';
 import { freePort, missingTools, waitForPort } from './support/interop.js';
+import { startOrthanc, type RunningOrthanc } from './support/orthanc.js';
+import { datasetOf } from './support/part10-dataset.js';
 import { startTestHub, tempDir, type TestHub } from './support/test-hub.js';
+import { until } from './support/until.js';
 
-/** A shown analysis result end to end: the head CT analyzer in assistive mode, its SR, SEG and KOS written and sent through the outbox to a real storescp. */
+/**
+ * A shown analysis result end to end: the head CT analyzer in assistive mode, its SR, SEG, KOS and
+ * summary image written, valid by dicom3tools and DCMTK, and sent through the outbox to a real
+ * storescp and two real Orthancs (one by C-STORE, one by STOW-RS) that return them by WADO-RS:
+ * byte for byte after STOW-RS, element for element after C-STORE, where Orthanc re-encodes sequence
+ * and item lengths (ADR 0021).
+ */
 
-const skip = missingTools('storescp');
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const skip = missingTools('storescp', 'dciodvfy', 'dsrdump', 'Orthanc');
 const MODULE_URL = new URL('../src/analyze/builtin/head-ct.ts', import.meta.url).href;
+const KINDS = ['kos', 'seg', 'sr', 'summary-image'];
 
 describe('result objects of a shown analysis', { skip }, () => {
   let hub: TestHub;
   let storescp: ChildProcess | undefined;
+  let byDimse: RunningOrthanc;
+  let byWeb: RunningOrthanc;
+  let study: ReturnType<typeof writeCtStudy>;
+  let outbox: OutboxStatus[] = [];
+  let written: ResultObject[] = [];
   const dir = tempDir();
   const received = tempDir();
   const http = async (method: string, route: string, body?: unknown) => {
@@ -31,48 +48,97 @@ describe('result objects of a shown analysis', { skip }, () => {
     const port = await freePort();
     storescp = spawn('storescp', ['-aet', 'PACS', '-od', received, String(port)], { stdio: 'ignore' });
     await waitForPort(port, storescp);
+    byDimse = await startOrthanc({ aeTitle: 'ORTHANC_DIMSE' });
+    byWeb = await startOrthanc();
+    const destinations = {
+      pacs: { host: '127.0.0.1', port, aeTitle: 'PACS' },
+      'orthanc-dimse': { host: '127.0.0.1', port: byDimse.dicomPort, aeTitle: byDimse.aeTitle },
+      'orthanc-web': { stowUrl: byWeb.dicomwebUrl },
+    };
     hub = await startTestHub({
       analyzers: [{ url: MODULE_URL }],
       completion: { quietPeriodMs: 200, sweepIntervalMs: 60_000 },
       jobs: { pollIntervalMs: 50, backoffBaseMs: 10, backoffMaxMs: 20 },
-      destinations: { pacs: { host: '127.0.0.1', port, aeTitle: 'PACS' } },
-      results: { destinations: ['pacs'] },
+      destinations,
+      results: { destinations: Object.keys(destinations), objects: { summaryImage: true } },
     });
-  });
-  after(async () => {
-    storescp?.kill('SIGTERM');
-    await hub.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
-  it('writes the SR, SEG and KOS of an assistive result, sends each once, and its SR reads back into the result’s findings', async () => {
     assert.equal((await http('PUT', '/api/analyzers/radbridge-head-ct/versions/1.0.0/approval', { approval: 'approved', reason: 'reference method' })).status, 200);
     assert.equal((await http('PUT', '/api/analyzers/radbridge-head-ct/mode', { mode: 'assistive', reason: 'shown to readers' })).status, 200);
     const rules = { version: 1, rules: [{ id: 'head-ct', when: { classification: 'regions', in: ['head'] }, actions: [{ run: { analyzers: ['radbridge-head-ct'] } }], lane: 'urgent' }] };
     assert.equal((await http('PUT', '/api/rules', { document: rules, reason: 'head CT to the reference analyzer' })).status, 201);
 
-    const study = writeCtStudy('trauma-ct-head', dir, { seed: 4, normal: false, matrix: 128 });
+    study = writeCtStudy('trauma-ct-head', dir, { seed: 4, normal: false, matrix: 128 });
     const files = readdirSync(path.join(dir, 'series-01')).map((f) => path.join(dir, 'series-01', f));
     assert.equal((await sendFiles({ host: '127.0.0.1', port: hub.dicomPort, callingAeTitle: 'CT_HEAD1', calledAeTitle: 'RADBRIDGE' }, files)).failures.length, 0);
-    await wait(250);
+    await new Promise((r) => setTimeout(r, 250));
     await hub.sweep();
 
-    const end = Date.now() + 90_000;
-    let objects: OutboxStatus[] = [];
-    while (Date.now() < end) {
-      const r = await fetch(`${hub.url}/api/studies/${study.input.studyUid}/outbox`);
-      objects = ((await r.json()) as { objects: OutboxStatus[] }).objects;
-      if (objects.length === 3 && objects.every((o) => o.status === 'sent' || o.status === 'failed')) break;
-      await wait(200);
-    }
-    assert.deepEqual(objects.map((o) => [o.objectKind, o.status, o.destination]).sort(), [['kos', 'sent', 'pacs'], ['seg', 'sent', 'pacs'], ['sr', 'sent', 'pacs']]);
-    assert.equal(readdirSync(received).length, 3, 'each object arrived once');
+    outbox = await until(
+      'every result object sent or failed at every destination',
+      async () => {
+        const r = await fetch(`${hub.url}/api/studies/${study.input.studyUid}/outbox`);
+        const objects = ((await r.json()) as { objects: OutboxStatus[] }).objects;
+        return objects.length === KINDS.length * Object.keys(destinations).length && objects.every((o) => o.status === 'sent' || o.status === 'failed') ? objects : undefined;
+      },
+      120_000,
+    );
+    written = await listResultObjects(hub.app.database.db, study.input.studyUid);
+  });
+  after(async () => {
+    storescp?.kill('SIGTERM');
+    await hub?.stop();
+    await byDimse?.stop();
+    await byWeb?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(received, { recursive: true, force: true });
+  });
 
-    const written = await listResultObjects(hub.app.database.db, study.input.studyUid);
-    assert.deepEqual(written.map((o) => o.objectKind).sort(), ['kos', 'seg', 'sr']);
-    const sr = written.find((o) => o.objectKind === 'sr');
-    assert.ok(sr);
-    const read = await readResultObject(readFileSync(hub.app.objects.absolute(sr.filePath)), { inputHash: 'read-back', importer: { id: 'importer', version: '1' }, planes: new Map() });
+  const fileOf = (kind: string) => {
+    const object = written.find((o) => o.objectKind === kind);
+    assert.ok(object, `a ${kind} was written`);
+    return hub.app.objects.absolute(object.filePath);
+  };
+
+  it('writes an SR, a SEG, a KOS and a summary image, and sends each once to each destination', () => {
+    assert.deepEqual(written.map((o) => o.objectKind).sort(), KINDS);
+    const sent = outbox.map((o) => `${o.destination} ${o.objectKind} ${o.status}`).sort();
+    assert.deepEqual(sent, ['orthanc-dimse', 'orthanc-web', 'pacs'].flatMap((d) => KINDS.map((k) => `${d} ${k} sent`)));
+    assert.equal(readdirSync(received).length, KINDS.length, 'storescp received each object once');
+  });
+
+  it('writes objects in which dciodvfy finds no errors and an SR that dsrdump parses', async () => {
+    for (const kind of KINDS) assert.deepEqual(await dciodvfyErrors(fileOf(kind)), [], kind);
+    assert.match(await dsrdump(fileOf('sr')), /Imaging Measurement Report/);
+  });
+
+  const retrieve = async (orthanc: RunningOrthanc, object: ResultObject) => {
+    const url = `${orthanc.dicomwebUrl}/studies/${object.studyUid}/series/${object.seriesUid}/instances/${object.sopInstanceUid}`;
+    const retrieved = await getMultipart(url, 'multipart/related; type="application/dicom"; transfer-syntax=*');
+    assert.equal(retrieved.status, 200, `${object.objectKind} retrieved`);
+    assert.equal(retrieved.parts.length, 1);
+    return retrieved.parts[0]?.body ?? Buffer.alloc(0);
+  };
+
+  it('gets back from the Orthanc sent to by STOW-RS every object, by WADO-RS, byte for byte', async () => {
+    for (const object of written) {
+      const sent = readFileSync(hub.app.objects.absolute(object.filePath));
+      assert.ok(datasetOf(await retrieve(byWeb, object)).equals(datasetOf(sent)), `${object.objectKind} data set byte for byte`);
+    }
+  });
+
+  it('gets back from the Orthanc sent to by C-STORE every object, by WADO-RS, element for element', async () => {
+    for (const object of written) {
+      const file = path.join(dir, `${object.objectKind}.orthanc.dcm`);
+      writeFileSync(file, await retrieve(byDimse, object));
+      const sent = await datasetElements(hub.app.objects.absolute(object.filePath));
+      assert.ok(sent.length > 20, `${object.objectKind} listed element by element`);
+      assert.deepEqual(await datasetElements(file), sent, object.objectKind);
+    }
+  });
+
+  it('reads its own SR back into the result’s findings', async () => {
+    const read = await readResultObject(readFileSync(fileOf('sr')), { inputHash: 'read-back', importer: { id: 'importer', version: '1' }, planes: new Map() });
     const haemorrhage = read.findings.find((f) => f.type.value === '1386000');
     assert.equal(haemorrhage?.presence, 'present');
     assert.equal(haemorrhage?.laterality, study.findings.find((f) => f.type === 'intracranial-haemorrhage')?.side);

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { parseFilePrefix } from '../../src/dicom/part10.js';
+import { dciodvfyErrors } from './dicom-dump.js';
 import { run } from './interop.js';
 
 /** Checking de-identified output with DCMTK and dicom3tools. */
@@ -14,14 +15,8 @@ export async function dcmdump(file: string): Promise<string> {
 }
 
 /** dciodvfy's errors, without the value-specific part, so input and output can be compared. */
-export async function dciodvfyErrors(file: string): Promise<Set<string>> {
-  const r = await run('dciodvfy', [file]);
-  return new Set(
-    `${r.stdout}\n${r.stderr}`
-      .split('\n')
-      .filter((l) => l.startsWith('Error'))
-      .map((l) => l.replace(/ - Value = <[^>]*>/g, '').trim()),
-  );
+export async function comparableDciodvfyErrors(file: string): Promise<Set<string>> {
+  return new Set((await dciodvfyErrors(file)).map((l) => l.replace(/ - Value = <[^>]*>/g, '').trim()));
 }
 
 export function writeAll(dir: string, prefix: string, files: readonly Uint8Array[]): string[] {

@@ -42,3 +42,24 @@ export const code = (value: string, scheme: string, meaning: string): DumpElemen
   ['0008,0102', 'SH', scheme],
   ['0008,0104', 'LO', meaning],
 ];
+
+/**
+ * The data set of a Part 10 file as DCMTK lists it, element by element, leaving out the meta group
+ * and how sequence and item lengths are encoded: what a peer that re-encodes lengths on receipt
+ * (Orthanc over C-STORE) must keep.
+ */
+export async function datasetElements(file: string): Promise<string[]> {
+  const r = await run('dcmdump', ['+L', '-Un', file]);
+  if (r.code !== 0) throw new Error(`dcmdump ${file} failed: ${r.stderr}`);
+  const lines = r.stdout.split('\n');
+  return lines
+    .slice(lines.indexOf('# Dicom-Data-Set') + 1)
+    .filter((l) => !l.startsWith('#') && l.trim() !== '')
+    .map((l) =>
+      l
+        .replace(/\s+# .*$/, '')
+        .replace(/ with (undefined|explicit) length/, '')
+        .replace(/ for re-encod\S*\)/, ')')
+        .trimEnd(),
+    );
+}
