@@ -9,7 +9,8 @@ import type { ResultDocument } from '../src/publish/result-document.js';
 import { resultUid } from '../src/publish/result-uids.js';
 import { COMPREHENSIVE_3D_SR, ENHANCED_SR, measurementReport } from '../src/publish/sr/measurement-report.js';
 import { inscribedEllipsoid } from '../src/publish/sr/measurement-group.js';
-import { decimalString } from '../src/publish/sr/sr-content-items.js';
+import { SEGMENTATION_CLASS, segmentReferences } from '../src/publish/seg/binary-segmentation.js';
+import { decimalString, type Item } from '../src/publish/sr/sr-content-items.js';
 import { dsrdump } from './support/dcmtk-sr.js';
 import { dciodvfyErrors } from './support/dicom-dump.js';
 import { missingTools } from './support/interop.js';
@@ -36,6 +37,9 @@ async function readBack(doc: ResultDocument): Promise<{ findings: Finding[]; not
   const inputHash = doc.findings[0]?.source.inputHash ?? '';
   return readResultObject(part10Bytes(measurementReport(doc)), { inputHash, importer: { id: 'importer', version: '1' }, planes: new Map() });
 }
+
+const contentOf = (item: Item): Item[] => (item.ContentSequence as Item[] | undefined) ?? [];
+const conceptOf = (item: Item): string => ((item.ConceptNameCodeSequence as Item[] | undefined)?.[0]?.CodeValue as string | undefined) ?? '';
 
 const rejects = (doc: ResultDocument, pattern: RegExp) =>
   assert.throws(() => measurementReport(doc), (err: Error & { code?: string; issues?: string[] }) => {
@@ -93,6 +97,26 @@ describe('Measurement Report writer', () => {
     assert.deepEqual([report.ContentDate, report.ContentTime], ['20260301', '102030']);
   });
 
+  it('refers each segmented finding to its segment of the SEG beside it, lists the SEG as evidence, and reads back into the same findings', async () => {
+    const doc = headDocument();
+    const segments = segmentReferences(doc);
+    const segment = segments.get(0);
+    assert.ok(segment, 'the haemorrhage has a segment');
+    assert.equal(segments.get(1), undefined, 'the midline shift has no mask, so no segment');
+    const report = measurementReport(doc, segments);
+    const groups = contentOf(contentOf(report).find((i) => conceptOf(i) === '126010') ?? {});
+    const referenced = contentOf(groups[0] ?? {}).filter((i) => ['121191', '121232'].includes(conceptOf(i)));
+    assert.deepEqual(referenced.map((i) => [i.ValueType, i.RelationshipType]), [['IMAGE', 'CONTAINS'], ['UIDREF', 'CONTAINS']]);
+    assert.deepEqual((referenced[0]?.ReferencedSOPSequence as Item[])[0], { ReferencedSOPClassUID: SEGMENTATION_CLASS, ReferencedSOPInstanceUID: segment.sopInstanceUid, ReferencedSegmentNumber: 1 });
+    assert.equal(referenced[1]?.UID, HEAD_SERIES);
+    assert.equal(contentOf(groups[1] ?? {}).filter((i) => conceptOf(i) === '121191').length, 0);
+    const [study] = report.CurrentRequestedProcedureEvidenceSequence as Array<{ ReferencedSeriesSequence: Array<{ SeriesInstanceUID: string; ReferencedSOPSequence: Item[] }> }>;
+    assert.deepEqual(study?.ReferencedSeriesSequence.map((s) => s.SeriesInstanceUID), [HEAD_SERIES, segment.seriesUid]);
+    const read = await readResultObject(part10Bytes(report), { inputHash: doc.findings[0]?.source.inputHash ?? '', importer: { id: 'importer', version: '1' }, planes: new Map() });
+    assert.deepEqual(read.notes, []);
+    assert.deepEqual(read.findings, doc.findings.map(asCarried));
+  });
+
   it('writes a box as the ellipsoid inscribed in it, whose bounding box is the box', () => {
     const points = inscribedEllipsoid([[0, -5, 25], [3, 1, 35]]);
     assert.equal(points.length, 6);
@@ -142,6 +166,8 @@ describe('Measurement Report writer, checked by DCMTK and dicom3tools', { skip }
       files[name] = path.join(dir, `${name}.dcm`);
       writeFileSync(files[name], part10Bytes(measurementReport(doc)));
     }
+    files.segmented = path.join(dir, 'segmented.dcm');
+    writeFileSync(files.segmented, part10Bytes(measurementReport(headDocument(), segmentReferences(headDocument()))));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -163,5 +189,11 @@ describe('Measurement Report writer, checked by DCMTK and dicom3tools', { skip }
     assert.doesNotMatch(dump, /,SRT,/, 'no retired SRT code');
     assert.match(await dsrdump(files.enhanced ?? ''), /Enhanced SR Document/);
     assert.match(await dsrdump(files.chest ?? ''), /"Algorithm Parameters"\)="model-sha256=a+/);
+  });
+
+  it('dsrdump shows the Referenced Segment of a segmented finding', async () => {
+    const dump = await dsrdump(files.segmented ?? '');
+    assert.match(dump, /IMAGE:\(,,"Referenced Segment"\)=\(SG image,,1\)/, 'a segmentation image, segment 1');
+    assert.match(dump, /UIDREF:\(,,"Source series for segmentation"\)="[\d.]+"/);
   });
 });

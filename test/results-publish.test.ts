@@ -13,7 +13,7 @@ import { getMultipart } from './support/dicomweb-client.js';
 import { writeCtStudy } from './support/head-ct-study.js';
 import { freePort, missingTools, waitForPort } from './support/interop.js';
 import { startOrthanc, type RunningOrthanc } from './support/orthanc.js';
-import { datasetOf } from './support/part10-dataset.js';
+import { datasetOf, itemsOf, naturalized, type Naturalized } from './support/part10-dataset.js';
 import { startTestHub, tempDir, type TestHub } from './support/test-hub.js';
 import { until } from './support/until.js';
 
@@ -135,6 +135,21 @@ describe('result objects of a shown analysis', { skip }, () => {
       assert.ok(sent.length > 20, `${object.objectKind} listed element by element`);
       assert.deepEqual(await datasetElements(file), sent, object.objectKind);
     }
+  });
+
+  it('refers the SR’s haemorrhage to its segment of the SEG sent beside it, both tracking it with one UID', () => {
+    const concept = (item: Naturalized) => (itemsOf(item.ConceptNameCodeSequence)[0]?.CodeValue as string | undefined) ?? '';
+    const child = (item: Naturalized | undefined, code: string) => itemsOf(item?.ContentSequence).find((i) => concept(i) === code);
+    const sr = naturalized(readFileSync(fileOf('sr')));
+    const seg = naturalized(readFileSync(fileOf('seg')));
+    const group = itemsOf(child(sr, '126010')?.ContentSequence).find((g) => child(g, '121191'));
+    assert.ok(group, 'a measurement group refers to a segment');
+    const [reference] = itemsOf(child(group, '121191')?.ReferencedSOPSequence);
+    assert.equal(reference?.ReferencedSOPInstanceUID, seg.SOPInstanceUID);
+    const segment = itemsOf(seg.SegmentSequence).find((s) => s.SegmentNumber === reference?.ReferencedSegmentNumber);
+    assert.equal(itemsOf(segment?.SegmentedPropertyTypeCodeSequence)[0]?.CodeValue, '1386000', 'the segment is the haemorrhage');
+    assert.equal(segment?.TrackingUID, child(group, '112040')?.UID);
+    assert.equal(child(group, '121232')?.UID, study.input.series[0]?.seriesUid, 'the segmented series');
   });
 
   it('reads its own SR back into the result’s findings', async () => {

@@ -8,6 +8,7 @@ import { readResultObject } from '../src/analyze/import/result-object-reader.js'
 import { RadbridgeError } from '../src/domain/errors.js';
 import type { Finding, FindingMask } from '../src/domain/finding.js';
 import { runsOf } from '../src/imaging/mask-runs.js';
+import { findingTracking } from '../src/publish/finding-tracking.js';
 import { part10Bytes } from '../src/publish/part10-bytes.js';
 import type { ResultDocument } from '../src/publish/result-document.js';
 import { resultUid } from '../src/publish/result-uids.js';
@@ -131,7 +132,13 @@ describe('binary segmentation writer', { skip }, () => {
     const category = (s: Record<string, unknown>) => (s.SegmentedPropertyCategoryCodeSequence as Array<Record<string, string>>)[0]?.CodeValue;
     assert.deepEqual(segments.map(category), ['49755003', '91723000', '49755003']);
     const typeCode = (segments[2]?.SegmentedPropertyTypeCodeSequence as Array<Record<string, string>>)[0];
-    assert.deepEqual(typeCode, { LongCodeValue: 'active-extravasation', CodingSchemeDesignator: '99RADBRIDGE', CodeMeaning: 'Active contrast extravasation' }, 'a local code longer than 16 characters is a Long Code Value');
+    const left = { CodeValue: '7771000', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Left' };
+    assert.deepEqual(
+      typeCode,
+      { LongCodeValue: 'active-extravasation', CodingSchemeDesignator: '99RADBRIDGE', CodeMeaning: 'Active contrast extravasation', SegmentedPropertyTypeModifierCodeSequence: [left] },
+      'a local code longer than 16 characters is a Long Code Value; a side without a site modifies the type',
+    );
+    assert.deepEqual(segments.map((s) => [s.TrackingID, s.TrackingUID]), [0, 2, 4].map((i) => [findingTracking(doc, i).id, findingTracking(doc, i).uid]), 'each segment tracks its finding as the SR does');
     assert.equal(dataset.NumberOfFrames, 1 + 2 + 1);
     const { file, bytes } = write('segments', dataset);
     assert.deepEqual(await dciodvfyErrors(file), []);
@@ -142,6 +149,7 @@ describe('binary segmentation writer', { skip }, () => {
     assertSameMask(read.findings[2]?.mask, fluid);
     assert.deepEqual([read.findings[0]?.site?.value, read.findings[0]?.laterality], ['1101003', 'right']);
     assert.deepEqual(read.findings[1]?.site, LIVER);
+    assert.equal(read.findings[2]?.laterality, 'left');
     const frames = dataset.PerFrameFunctionalGroupsSequence as Array<Record<string, Array<Record<string, unknown>>>>;
     const sourceOf = (f: (typeof frames)[number]) => ((f.DerivationImageSequence?.[0]?.SourceImageSequence as Array<Record<string, string>>)[0])?.ReferencedSOPInstanceUID;
     assert.deepEqual(frames.map(sourceOf), [1, 2, 3, 3].map((k) => doc.sources.find((s) => s.imagePositionPatient?.[2] === 30 + 2 * k)?.sopInstanceUid), 'each frame derives from the slice it lies on');

@@ -37,6 +37,7 @@ export const CONCEPTS = {
   source: sct('260753009', 'Source'),
   seriesInstanceUid: dcm('112002', 'Series Instance UID'),
   referencedSegment: dcm('121191', 'Referenced Segment'),
+  sourceSeriesForSegmentation: dcm('121232', 'Source series for segmentation'),
   certaintyOfFinding: dcm('111012', 'Certainty of Finding'),
   algorithmName: dcm('111001', 'Algorithm Name'),
   algorithmParameters: dcm('111002', 'Algorithm Parameters'),

@@ -4,7 +4,7 @@ import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
 import { findAnalysisResult } from '../store/analysis-results.js';
 import { queueOutbox } from '../store/outbox.js';
 import { recordResultObjects, type ResultObject } from '../store/result-objects.js';
-import { binarySegmentation } from './seg/binary-segmentation.js';
+import { binarySegmentation, segmentReferences } from './seg/binary-segmentation.js';
 import { keyObjectSelection } from './kos/key-object-selection.js';
 import { keySlicePixels } from './key-slice-pixels.js';
 import { part10Bytes } from './part10-bytes.js';
@@ -22,8 +22,8 @@ type Written = { kind: string; dataset: Record<string, unknown> };
 async function writtenObjects(deps: ResultsPublishDeps, doc: ResultDocument, studyUid: string): Promise<Written[]> {
   const which = deps.config.results.objects;
   const out: Written[] = [];
-  if (which.sr) out.push({ kind: 'sr', dataset: measurementReport(doc) });
   const seg = which.seg ? binarySegmentation(doc) : undefined;
+  if (which.sr) out.push({ kind: 'sr', dataset: measurementReport(doc, seg ? segmentReferences(doc) : new Map()) });
   if (seg) out.push({ kind: 'seg', dataset: seg });
   const kos = which.kos ? keyObjectSelection(doc) : undefined;
   if (kos) out.push({ kind: 'kos', dataset: kos });

@@ -15,6 +15,8 @@ declare module 'dcmjs' {
         dictionary: Record<string, { tag: string; vr: string; name: string } | undefined>;
         /** Keyword to entry; tags read "(gggg,eeee)". */
         nameMap: Record<string, { tag: string; vr: string; name: string } | undefined>;
+        /** Tag-keyed DICOM JSON to keyword-keyed values. */
+        naturalizeDataset(dataset: Record<string, DicomJsonElement>): Record<string, unknown>;
       };
       /** One bit per value that is not 0, bit 0 of the first byte first. */
       BitArray: { pack(values: ArrayLike<number>): Uint8Array };

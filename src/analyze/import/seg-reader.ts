@@ -96,11 +96,12 @@ export async function readSegmentation(object: DicomObject, context: ReadContext
     const own = frames.filter((f) => f.segmentNumber === segment.number);
     const { runs, count, bounds } = maskRuns(own, grid, isSet);
     if (count === 0) notes.push(`segment ${segment.number} sets no voxel: read as absent`);
-    const typeCode = codeOf(firstItem(segment.item, '0062000F'));
+    const typeItem = firstItem(segment.item, '0062000F');
+    const typeCode = codeOf(typeItem);
     if (!typeCode) throw new RadbridgeError('DICOM_MISSING_ATTRIBUTE', `segment ${segment.number} has no Segmented Property Type Code Sequence (0062,000F)`);
     const region = firstItem(segment.item, '00082218');
     const site = codeOf(region);
-    const laterality = lateralityOf(codeOf(region && firstItem(region, '00082220')));
+    const laterality = lateralityOf(codeOf(region && firstItem(region, '00082220'))) ?? lateralityOf(codeOf(typeItem && firstItem(typeItem, '00620011')));
     const mask: FindingMask = { seriesUid: maskSeries, dimensions: grid.dimensions, affine: grid.affine, runs };
     const volume: Measurement[] = grid.voxelVolumeMm3 === undefined ? [] : [{ concept: CONCEPTS.volume, value: (count * grid.voxelVolumeMm3) / 1000, unit: UCUM_ML, method: 'voxel count' }];
     const location = locationOf(grid, bounds, referencedSeriesUid, own);

@@ -69,8 +69,8 @@ function graphicPoints(node: ContentNode, r: GroupReading, images: ImageReferenc
 }
 
 /**
- * Images and patient points of the SCOORD, SCOORD3D, IMAGE and Series Instance UID items of the
- * group. POINT graphics give the point, other graphics the box around them; with only one kind,
+ * Images and patient points of the SCOORD, SCOORD3D, IMAGE (other than a Referenced Segment, which
+ * names a SEG, not an image of the finding) and Series Instance UID items of the group. POINT graphics give the point, other graphics the box around them; with only one kind,
  * a single point is a point and several are a box.
  */
 function locationOf(r: GroupReading): FindingLocation | undefined {
@@ -78,7 +78,7 @@ function locationOf(r: GroupReading): FindingLocation | undefined {
   const pointGraphics: PatientPoint[] = [];
   const regionGraphics: PatientPoint[] = [];
   for (const node of r.items) {
-    if (node.valueType === 'IMAGE') images.push(...imageReferences(node, r));
+    if (node.valueType === 'IMAGE' && !sameConcept(node.concept, CONCEPTS.referencedSegment)) images.push(...imageReferences(node, r));
     if (node.valueType === 'UIDREF' && node.uid && sameConcept(node.concept, CONCEPTS.seriesInstanceUid)) images.push({ seriesUid: node.uid });
     (node.graphic?.type === 'POINT' ? pointGraphics : regionGraphics).push(...graphicPoints(node, r, images));
   }

@@ -3,6 +3,7 @@ import { RadbridgeError } from '../../domain/errors.js';
 import type { Finding, FindingMask } from '../../domain/finding.js';
 import { maskSlices } from '../../imaging/mask-slices.js';
 import { codeItem, dcmCode } from '../coded-items.js';
+import { findingTracking } from '../finding-tracking.js';
 import type { ResultDocument } from '../result-document.js';
 import { resultHeader } from '../result-header.js';
 import { resultUid } from '../result-uids.js';
@@ -29,17 +30,37 @@ const round = (mm: number) => Math.round(mm * 1e6) / 1e6;
 
 interface Segment {
   finding: Finding;
+  /** The finding's index in the result's findings. */
+  index: number;
   mask: FindingMask;
   slices: Map<number, Uint8Array>;
 }
 
 function segmentsOf(doc: ResultDocument): Segment[] {
-  return doc.findings.flatMap((finding) => {
+  return doc.findings.flatMap((finding, index) => {
     const { mask } = finding;
     if (!mask || finding.presence !== 'present') return [];
     const slices = maskSlices(mask);
-    return slices.size > 0 ? [{ finding, mask, slices }] : [];
+    return slices.size > 0 ? [{ finding, index, mask, slices }] : [];
   });
+}
+
+const segmentationUid = (doc: ResultDocument): string => resultUid(doc.resultKey, `seg/instance/${doc.revision}`);
+const segmentationSeriesUid = (doc: ResultDocument): string => resultUid(doc.resultKey, 'seg/series');
+
+/** Where a finding lies in the result's SEG: the object (and its series), its segment, and the series segmented. */
+export interface SegmentReference {
+  seriesUid: string;
+  sopInstanceUid: string;
+  segmentNumber: number;
+  sourceSeriesUid: string;
+}
+
+/** The segment of each finding (by index) in the SEG `binarySegmentation(doc)` writes; the SR refers to them (TID 1411). */
+export function segmentReferences(doc: ResultDocument): Map<number, SegmentReference> {
+  const sopInstanceUid = segmentationUid(doc);
+  const seriesUid = segmentationSeriesUid(doc);
+  return new Map(segmentsOf(doc).map((s, n) => [s.index, { seriesUid, sopInstanceUid, segmentNumber: n + 1, sourceSeriesUid: s.mask.seriesUid }]));
 }
 
 /** Bit-packed pixel data of frames of `perFrame` pixels each, bit 0 of the first byte the first pixel (PS3.5 8.1.1), padded to an even length. */
@@ -90,8 +111,8 @@ export function binarySegmentation(doc: ResultDocument): Record<string, unknown>
   return {
     ...resultHeader(doc, {
       sopClassUid: SEGMENTATION_CLASS,
-      sopInstanceUid: resultUid(doc.resultKey, `seg/instance/${doc.revision}`),
-      seriesUid: resultUid(doc.resultKey, 'seg/series'),
+      sopInstanceUid: segmentationUid(doc),
+      seriesUid: segmentationSeriesUid(doc),
       modality: 'SEG',
       seriesNumber: SEG_SERIES_NUMBER,
       seriesKind: 'AI segmentation',
@@ -119,7 +140,7 @@ export function binarySegmentation(doc: ResultDocument): Record<string, unknown>
     PixelRepresentation: 0,
     LossyImageCompression: '00',
     SegmentationType: 'BINARY',
-    SegmentSequence: segments.map((s, n) => segmentDescription(s.finding, n + 1, doc.analyzer)),
+    SegmentSequence: segments.map((s, n) => segmentDescription(s.finding, n + 1, doc.analyzer, findingTracking(doc, s.index))),
     DimensionOrganizationSequence: [{ DimensionOrganizationUID: dimensionOrganizationUid }],
     DimensionIndexSequence: [
       { DimensionOrganizationUID: dimensionOrganizationUid, DimensionIndexPointer: TAGS.referencedSegmentNumber, FunctionalGroupPointer: TAGS.segmentIdentificationSequence, DimensionDescriptionLabel: 'Segment Number' },

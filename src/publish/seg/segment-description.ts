@@ -6,8 +6,9 @@ import type { ResultDocument } from '../result-document.js';
 
 /**
  * The Segment Description macro (PS3.3 C.8.20.2) of one finding: its type as Segmented Property
- * Type, a category from CID 7150, its site and side as Anatomic Region, and the analyzer as the
- * automatic algorithm that made it. Pure.
+ * Type, a category from CID 7150, its site and side as Anatomic Region (the side alone as the
+ * property type's modifier, CID 244), the tracking pair its SR measurement group carries, and the
+ * analyzer as the automatic algorithm that made it. Pure.
  */
 
 /** CID 7150 Segmentation Property Category: an organ or structure the finding names as its own site, else an abnormality. */
@@ -25,11 +26,14 @@ function categoryOf(finding: Finding) {
   return site && site.scheme === type.scheme && site.value === type.value ? ANATOMICAL_STRUCTURE : MORPHOLOGICALLY_ABNORMAL_STRUCTURE;
 }
 
-export function segmentDescription(finding: Finding, segmentNumber: number, analyzer: ResultDocument['analyzer']): Record<string, unknown> {
+export function segmentDescription(finding: Finding, segmentNumber: number, analyzer: ResultDocument['analyzer'], tracking: { id: string; uid: string }): Record<string, unknown> {
   const { site, laterality } = finding;
+  const side = laterality ? [codeItem(LATERALITY_CODES[laterality])] : undefined;
   return {
     SegmentNumber: segmentNumber,
     SegmentLabel: finding.type.meaning.slice(0, MAX_LO),
+    TrackingID: tracking.id.slice(0, MAX_LO),
+    TrackingUID: tracking.uid,
     SegmentDescription: findingLabel(finding).slice(0, MAX_ST),
     SegmentAlgorithmType: 'AUTOMATIC',
     SegmentAlgorithmName: analyzer.id.slice(0, MAX_LO),
@@ -42,9 +46,7 @@ export function segmentDescription(finding: Finding, segmentNumber: number, anal
       },
     ],
     SegmentedPropertyCategoryCodeSequence: [codeItem(categoryOf(finding))],
-    SegmentedPropertyTypeCodeSequence: [codeItem(finding.type)],
-    ...(site
-      ? { AnatomicRegionSequence: [{ ...codeItem(site), ...(laterality ? { AnatomicRegionModifierSequence: [codeItem(LATERALITY_CODES[laterality])] } : {}) }] }
-      : {}),
+    SegmentedPropertyTypeCodeSequence: [{ ...codeItem(finding.type), ...(side && !site ? { SegmentedPropertyTypeModifierCodeSequence: side } : {}) }],
+    ...(site ? { AnatomicRegionSequence: [{ ...codeItem(site), ...(side ? { AnatomicRegionModifierSequence: side } : {}) }] } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { Finding, Measurement, PatientPoint } from '../../domain/finding.js';
 import { CONCEPTS, LATERALITY_CODES, MODEL_HASH_PARAMETER, PRESENCE_CODES, TEMPLATES, UCUM_PERCENT } from '../../domain/sr-codes.js';
 import type { SourceImage } from '../result-document.js';
+import { SEGMENTATION_CLASS, type SegmentReference } from '../seg/binary-segmentation.js';
 import { frameOfReferenceOf } from './report-checks.js';
 import { codeContentItem, containerItem, imageItem, numItem, scoord3dItem, textItem, uidrefItem, type Item } from './sr-content-items.js';
 
@@ -14,6 +15,8 @@ export interface GroupContext {
   trackingId: string;
   trackingUid: string;
   sources: readonly SourceImage[];
+  /** Where the finding lies in the SEG written beside the SR. */
+  segment?: SegmentReference;
 }
 
 /** TID 4019 Algorithm Identification: name, version and, for a model-backed analyzer, the model file's hash. */
@@ -40,6 +43,15 @@ function imageItems(finding: Finding, sources: readonly SourceImage[]): Item[] {
       ? uidrefItem('CONTAINS', CONCEPTS.seriesInstanceUid, image.seriesUid)
       : imageItem('CONTAINS', CONCEPTS.source, { sopClassUid: classes.get(image.sopInstanceUid) ?? '', sopInstanceUid: image.sopInstanceUid, ...(image.frame === undefined ? {} : { frame: image.frame }) }),
   );
+}
+
+/** TID 1411 rows 7 and 12: the segment of the SEG that holds the finding's mask, and the series it segments. */
+function segmentItems(segment: SegmentReference | undefined): Item[] {
+  if (!segment) return [];
+  return [
+    imageItem('CONTAINS', CONCEPTS.referencedSegment, { sopClassUid: SEGMENTATION_CLASS, sopInstanceUid: segment.sopInstanceUid, segment: segment.segmentNumber }),
+    uidrefItem('CONTAINS', CONCEPTS.sourceSeriesForSegmentation, segment.sourceSeriesUid),
+  ];
 }
 
 /** The ellipsoid inscribed in an axis-aligned box: the end points of its three axes, whose bounding box is the box. */
@@ -78,6 +90,7 @@ export function measurementGroup(finding: Finding, context: GroupContext): Item 
     ...algorithmItems(source.id, source.version, source.modelHash),
     ...siteItems(finding),
     ...imageItems(finding, context.sources),
+    ...segmentItems(context.segment),
     ...coordinateItems(finding, context.sources),
     ...finding.measurements.map((m) => measurementItem(m, source.version)),
     ...(finding.confidence === undefined ? [] : [numItem('CONTAINS', CONCEPTS.certaintyOfFinding, percent(finding.confidence), UCUM_PERCENT)]),

@@ -1,7 +1,9 @@
 import type { Code } from '../../domain/finding.js';
 import { CONCEPTS, ENGLISH, PROCEDURES, TEMPLATES } from '../../domain/sr-codes.js';
+import { findingTracking } from '../finding-tracking.js';
 import type { ResultDocument, SourceImage } from '../result-document.js';
 import { resultUid } from '../result-uids.js';
+import { SEGMENTATION_CLASS, type SegmentReference } from '../seg/binary-segmentation.js';
 import { measurementGroup } from './measurement-group.js';
 import { checkReportDocument } from './report-checks.js';
 import { codeContentItem, containerItem, imageItem, referencedSop, textItem, uidrefItem, type Item } from './sr-content-items.js';
@@ -73,10 +75,12 @@ function imageLibrary(sources: readonly SourceImage[]): Item {
   return containerItem('CONTAINS', CONCEPTS.imageLibrary, groups);
 }
 
-function contentTree(doc: ResultDocument): Item {
-  const groups = doc.findings.map((finding, i) =>
-    measurementGroup(finding, { trackingId: `${finding.type.meaning} ${i + 1}`, trackingUid: resultUid(doc.resultKey, `sr/tracking/${i + 1}`), sources: doc.sources }),
-  );
+function contentTree(doc: ResultDocument, segments: ReadonlyMap<number, SegmentReference>): Item {
+  const groups = doc.findings.map((finding, i) => {
+    const tracking = findingTracking(doc, i);
+    const segment = segments.get(i);
+    return measurementGroup(finding, { trackingId: tracking.id, trackingUid: tracking.uid, sources: doc.sources, ...(segment ? { segment } : {}) });
+  });
   return containerItem(undefined, CONCEPTS.imagingMeasurementReport, [
     ...contextItems(doc),
     imageLibrary(doc.sources),
@@ -84,10 +88,12 @@ function contentTree(doc: ResultDocument): Item {
   ], TEMPLATES.measurementReport);
 }
 
-/** Current Requested Procedure Evidence: every source image, by series. */
-function evidence(studyUid: string, sources: readonly SourceImage[]): Item[] {
+/** Current Requested Procedure Evidence: every source image, by series, and the SEG the findings' segments lie in. */
+function evidence(studyUid: string, sources: readonly SourceImage[], segments: ReadonlyMap<number, SegmentReference>): Item[] {
   const series = [...bySeries(sources)].map(([seriesUid, images]) => ({ SeriesInstanceUID: seriesUid, ReferencedSOPSequence: images.map(referencedSop) }));
-  return [{ StudyInstanceUID: studyUid, ReferencedSeriesSequence: series }];
+  const [segment] = segments.values();
+  const segmentation = segment ? [{ SeriesInstanceUID: segment.seriesUid, ReferencedSOPSequence: [referencedSop({ sopClassUid: SEGMENTATION_CLASS, sopInstanceUid: segment.sopInstanceUid })] }] : [];
+  return [{ StudyInstanceUID: studyUid, ReferencedSeriesSequence: [...series, ...segmentation] }];
 }
 
 function predecessorDocuments(doc: ResultDocument): Item {
@@ -99,8 +105,11 @@ function predecessorDocuments(doc: ResultDocument): Item {
 
 const usesPatientSpace = (doc: ResultDocument): boolean => doc.findings.some((f) => f.location?.point !== undefined || f.location?.box !== undefined);
 
-/** The Measurement Report of `doc`; RESULT_DOCUMENT_INVALID, listing every problem, when it cannot be written. */
-export function measurementReport(doc: ResultDocument): Item {
+/**
+ * The Measurement Report of `doc`; RESULT_DOCUMENT_INVALID, listing every problem, when it cannot be
+ * written. `segments` (by finding index) are where the findings lie in the SEG written beside it.
+ */
+export function measurementReport(doc: ResultDocument, segments: ReadonlyMap<number, SegmentReference> = new Map()): Item {
   checkReportDocument(doc);
   const ps = doc.patientStudy;
   const studyUid = ps.StudyInstanceUID ?? '';
@@ -136,8 +145,8 @@ export function measurementReport(doc: ResultDocument): Item {
     ContentDate: date,
     ContentTime: time,
     ...predecessorDocuments(doc),
-    CurrentRequestedProcedureEvidenceSequence: evidence(studyUid, doc.sources),
+    CurrentRequestedProcedureEvidenceSequence: evidence(studyUid, doc.sources, segments),
     PerformedProcedureCodeSequence: [],
-    ...contentTree(doc),
+    ...contentTree(doc, segments),
   };
 }

@@ -66,12 +66,15 @@ export interface InstanceReference {
   sopClassUid: string;
   sopInstanceUid: string;
   frame?: number;
+  /** A segment of a Segmentation. */
+  segment?: number;
 }
 
 export const referencedSop = (r: InstanceReference): Item => ({
   ReferencedSOPClassUID: r.sopClassUid,
   ReferencedSOPInstanceUID: r.sopInstanceUid,
   ...(r.frame === undefined ? {} : { ReferencedFrameNumber: String(r.frame) }),
+  ...(r.segment === undefined ? {} : { ReferencedSegmentNumber: r.segment }),
 });
 
 /** An IMAGE; an Image Library entry (TID 1601) has no concept name. */
