@@ -45,8 +45,27 @@ describe('connected components', () => {
       const weight = (v: number): number => (v % 7) * 0.5;
       for (const connectivity of [6, 26] as const) {
         for (const value of [1, 2]) {
-          assert.deepEqual(connectedComponents(grid, dims, value, connectivity, weight), referenceComponents(grid, dims, value, connectivity, weight), `${dims.join('x')} ${connectivity}-connected, value ${value}`);
+          assert.deepEqual(connectedComponents(grid, dims, value, connectivity, { weight }), referenceComponents(grid, dims, value, connectivity, weight), `${dims.join('x')} ${connectivity}-connected, value ${value}`);
         }
+      }
+    }
+  });
+
+  it('within a box, agree with a flood fill of the grid cleared outside the box (a box past the grid is clipped)', () => {
+    const random = seededRandom(12, 'connected-components-box');
+    for (let trial = 0; trial < 200; trial++) {
+      const dims: Index3 = [1 + Math.floor(random.next() * 12), 1 + Math.floor(random.next() * 9), 1 + Math.floor(random.next() * 7)];
+      const grid = Uint8Array.from({ length: dims[0] * dims[1] * dims[2] }, () => (random.next() < 0.6 ? 1 : 0));
+      const corner = () => dims.map((n) => Math.floor(random.next() * (n + 2)) - 1) as Index3;
+      const [a, b] = [corner(), corner()];
+      const box = { min: a.map((m, n) => Math.min(m, b[n] ?? 0)) as Index3, max: a.map((m, n) => Math.max(m, b[n] ?? 0)) as Index3 };
+      const inBox = (v: number): boolean => {
+        const at = [v % dims[0], Math.floor(v / dims[0]) % dims[1], Math.floor(v / (dims[0] * dims[1]))];
+        return at.every((x, n) => x >= (box.min[n] ?? 0) && x <= (box.max[n] ?? 0));
+      };
+      const cleared = grid.map((g, v) => (inBox(v) ? g : 0));
+      for (const connectivity of [6, 26] as const) {
+        assert.deepEqual(connectedComponents(grid, dims, 1, connectivity, { box }), referenceComponents(cleared, dims, 1, connectivity, () => 0), `${dims.join('x')} box ${box.min.join(',')}..${box.max.join(',')}`);
       }
     }
   });

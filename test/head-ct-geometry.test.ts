@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { abcOverTwo } from '../src/imaging/abc-over-two.js';
 import { closeSquare, enclosedBy, majority3x3 } from '../src/imaging/binary-morphology.js';
+import { seededRandom } from '../src/synth/seeded-random.js';
 
 /** The pure geometry under the head CT analyzer: ABC/2 and slice morphology. */
 
@@ -53,6 +54,34 @@ describe('slice morphology', () => {
     const [i, j] = [p % 40, Math.floor(p / 40)];
     const r = Math.hypot(i - 20, j - 20);
     return r >= 12 && r <= 14 && !(i > 28 && Math.abs(j - 20) < gapRows) ? 1 : 0;
+  });
+
+  it('encloses exactly the non-wall pixels a 4-connected flood fill from the border does not reach, on random planes', () => {
+    const random = seededRandom(3, 'enclosed-by');
+    for (let trial = 0; trial < 200; trial++) {
+      const p = { nx: 1 + Math.floor(random.next() * 14), ny: 1 + Math.floor(random.next() * 14) };
+      const density = random.next();
+      const wall = Uint8Array.from({ length: p.nx * p.ny }, () => (random.next() < density ? 1 + Math.floor(random.next() * 2) : 0));
+      const reached = new Uint8Array(wall.length);
+      const queue: number[] = [];
+      for (let v = 0; v < wall.length; v++) {
+        const [i, j] = [v % p.nx, Math.floor(v / p.nx)];
+        if (wall[v] || (i > 0 && j > 0 && i < p.nx - 1 && j < p.ny - 1)) continue;
+        reached[v] = 1;
+        queue.push(v);
+      }
+      for (let n = 0; n < queue.length; n++) {
+        const v = queue[n] ?? 0;
+        const [i, j] = [v % p.nx, Math.floor(v / p.nx)];
+        for (const [a, b] of [[i - 1, j], [i + 1, j], [i, j - 1], [i, j + 1]] as const) {
+          const w = a + p.nx * b;
+          if (a < 0 || b < 0 || a >= p.nx || b >= p.ny || wall[w] || reached[w]) continue;
+          reached[w] = 1;
+          queue.push(w);
+        }
+      }
+      assert.deepEqual([...enclosedBy(wall, p)], [...wall].map((w, v) => (w || reached[v] ? 0 : 1)), `${p.nx}x${p.ny}`);
+    }
   });
 
   it('encloses nothing inside a broken ring until closing bridges the gap', () => {

@@ -1,3 +1,6 @@
+import { connectedComponents } from './connected-components.js';
+import { paintRuns } from './mask-runs.js';
+
 /**
  * Binary morphology on one slice (a plane of `nx` x `ny` bytes, 1 = set, columns fastest). Square
  * structuring elements are applied separably with running counts, so the cost does not grow with
@@ -90,45 +93,15 @@ export function majority3x3(plane: Uint8Array, p: Plane): Uint8Array {
 }
 
 /**
- * The pixels not in `wall` that no 4-connected path of non-wall pixels joins to the image border.
- * The outside is flood-filled a row span at a time from seeds on the border.
+ * The pixels not in `wall` (0 there) that no 4-connected path of non-wall pixels joins to the image
+ * border: the 4-connected regions of non-wall pixels (run-based, connected-components.ts) that do
+ * not reach the border.
  */
 export function enclosedBy(wall: Uint8Array, p: Plane): Uint8Array {
   const { nx, ny } = p;
-  const outside = new Uint8Array(wall.length);
-  // Each pixel is pushed at most once from the row above and once from the row below, besides the border seeds.
-  const stack = new Int32Array(2 * wall.length + 2 * (nx + ny));
-  let top = 0;
-  for (let i = 0; i < nx; i++) {
-    stack[top++] = i;
-    stack[top++] = i + nx * (ny - 1);
-  }
-  for (let j = 0; j < ny; j++) {
-    stack[top++] = nx * j;
-    stack[top++] = nx - 1 + nx * j;
-  }
-  const free = (v: number): boolean => !wall[v] && !outside[v];
-  while (top > 0) {
-    const v = stack[--top] ?? 0;
-    if (!free(v)) continue;
-    const rowStart = v - (v % nx);
-    let left = v;
-    while (left > rowStart && free(left - 1)) left--;
-    let right = v;
-    while (right < rowStart + nx - 1 && free(right + 1)) right++;
-    outside.fill(1, left, right + 1);
-    for (let side = 0; side < 2; side++) {
-      const step = side === 0 ? -nx : nx;
-      if (rowStart + step < 0 || rowStart + step >= wall.length) continue;
-      let inSpan = false;
-      for (let u = left + step; u <= right + step; u++) {
-        const open = free(u);
-        if (open && !inSpan) stack[top++] = u;
-        inSpan = open;
-      }
-    }
-  }
   const enclosed = new Uint8Array(wall.length);
-  for (let v = 0; v < wall.length; v++) enclosed[v] = wall[v] || outside[v] ? 0 : 1;
+  for (const c of connectedComponents(wall, [nx, ny, 1], 0, 6)) {
+    if (c.min[0] > 0 && c.min[1] > 0 && c.max[0] < nx - 1 && c.max[1] < ny - 1) paintRuns(enclosed, c.runs, 1);
+  }
   return enclosed;
 }

@@ -26,6 +26,19 @@ export interface Component {
 
 export type Connectivity = 6 | 26;
 
+/** An index box, both corners inclusive. */
+export interface IndexBox {
+  min: Index3;
+  max: Index3;
+}
+
+export interface ComponentOptions {
+  /** Summed over each component's voxels into its `weight`. */
+  weight?: (voxel: number) => number;
+  /** Only voxels within this box are looked at; the runs are still over the whole grid. */
+  box?: IndexBox;
+}
+
 /** A growable list of runs: each run's first voxel and length, within one row. */
 class RunList {
   start = new Int32Array(1024);
@@ -49,23 +62,36 @@ function grown(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   return out;
 }
 
-/** The runs of voxels equal to `value`, row by row, and where each row's runs begin (`rowFirst[row]`, one entry past the last row). */
-function rowRuns(grid: Uint8Array, nx: number, rows: number, value: number): { runs: RunList; rowFirst: Int32Array } {
+/** The runs of voxels equal to `value` within `box`, row by row, and where each row's runs begin (`rowFirst[row]`, one entry past the last row). */
+function rowRuns(grid: Uint8Array, dims: Index3, value: number, box: IndexBox): { runs: RunList; rowFirst: Int32Array } {
+  const [nx, ny, nz] = dims;
   const runs = new RunList();
-  const rowFirst = new Int32Array(rows + 1);
-  for (let row = 0; row < rows; row++) {
-    rowFirst[row] = runs.count;
-    const base = row * nx;
-    let i = 0;
-    while (i < nx) {
-      while (i < nx && grid[base + i] !== value) i++;
-      const from = i;
-      while (i < nx && grid[base + i] === value) i++;
-      if (i > from) runs.push(base + from, i - from);
+  const rowFirst = new Int32Array(ny * nz + 1);
+  const [i0, j0, k0] = box.min;
+  const [i1, j1, k1] = box.max;
+  for (let k = 0, row = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++, row++) {
+      rowFirst[row] = runs.count;
+      if (j < j0 || j > j1 || k < k0 || k > k1) continue;
+      const base = row * nx;
+      let i = i0;
+      while (i <= i1) {
+        while (i <= i1 && grid[base + i] !== value) i++;
+        const from = i;
+        while (i <= i1 && grid[base + i] === value) i++;
+        if (i > from) runs.push(base + from, i - from);
+      }
     }
   }
-  rowFirst[rows] = runs.count;
+  rowFirst[ny * nz] = runs.count;
   return { runs, rowFirst };
+}
+
+/** `box` clipped to the grid; the whole grid when there is none. */
+function clippedBox(dims: Index3, box: IndexBox | undefined): IndexBox {
+  const max = dims.map((n) => n - 1) as Index3;
+  if (!box) return { min: [0, 0, 0], max };
+  return { min: box.min.map((m) => Math.max(0, m)) as Index3, max: box.max.map((m, a) => Math.min(max[a] ?? 0, m)) as Index3 };
 }
 
 function root(parent: Int32Array, r: number): number {
@@ -177,9 +203,10 @@ export function regionOfVoxels(voxels: Iterable<number>, dims: Index3, weight: (
 }
 
 /** The components of the voxels equal to `value`, in order of their first voxel. */
-export function connectedComponents(grid: Uint8Array, dims: Index3, value: number, connectivity: Connectivity, weight?: (voxel: number) => number): Component[] {
-  const [nx, ny, nz] = dims;
-  const { runs, rowFirst } = rowRuns(grid, nx, ny * nz, value);
+export function connectedComponents(grid: Uint8Array, dims: Index3, value: number, connectivity: Connectivity, options: ComponentOptions = {}): Component[] {
+  const [nx, ny] = dims;
+  const { weight } = options;
+  const { runs, rowFirst } = rowRuns(grid, dims, value, clippedBox(dims, options.box));
   const parent = labelRuns(runs, rowFirst, dims, connectivity);
   const idOfRoot = new Int32Array(runs.count).fill(-1);
   const regions: RegionAccumulator[] = [];

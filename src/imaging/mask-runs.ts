@@ -27,6 +27,29 @@ export function paintRuns(grid: Uint8Array, runs: readonly number[], value: numb
   }
 }
 
+/** The union of run-length masks over one grid that share no voxel, as one mask. */
+export function unionRuns(masks: ReadonlyArray<readonly number[]>): number[] {
+  const spans: Array<[number, number]> = [];
+  for (const runs of masks) {
+    let v = 0;
+    for (let r = 0; r < runs.length; r += 2) {
+      v += runs[r] ?? 0;
+      const set = runs[r + 1] ?? 0;
+      if (set > 0) spans.push([v, set]);
+      v += set;
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  let end = 0;
+  for (const [start, set] of spans) {
+    if (out.length > 0 && start === end) out[out.length - 1] = (out[out.length - 1] ?? 0) + set;
+    else out.push(start - end, set);
+    end = start + set;
+  }
+  return out;
+}
+
 /** The same runs on a grid that holds `offset` more voxels before this one (a sub-volume of slices placed in its series). */
 export function offsetRuns(runs: readonly number[], offset: number): number[] {
   if (runs.length === 0) return [];

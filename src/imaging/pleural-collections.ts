@@ -1,7 +1,7 @@
-import { CHEST_LABEL, type ChestMasks } from './chest-masks.js';
-import { connectedComponents, type Component, type Index3 } from './connected-components.js';
+import { candidateComponents, CHEST_LABEL, type ChestMasks } from './chest-masks.js';
+import type { Component, Index3, IndexBox } from './connected-components.js';
 import { ellipsoidFit, insideEllipsoid, type Ellipsoid } from './ellipsoid-fit.js';
-import { paintRuns, runsOf } from './mask-runs.js';
+import { unionRuns } from './mask-runs.js';
 import type { Vec3 } from './slice-geometry.js';
 import type { Volume } from './volume.js';
 import { transformPoint, transformRow, voxelVolumeMm3 } from './voxel-affine.js';
@@ -19,6 +19,9 @@ import { transformPoint, transformRow, voxelVolumeMm3 } from './voxel-affine.js'
  *   clip the lung). Fluid is the soft-tissue voxels (20 to 70 HU) in the posterior (dependent, for a
  *   supine patient) half of that envelope outside the air space, in 6-connected regions of at least
  *   2 mL whose anteroposterior depth reaches 8 mm.
+ *
+ * Each side is searched within its lung's box (the fluid within its envelope's), on the label grid
+ * (chest-masks.ts), so a side costs the voxels of its box, not of the volume.
  */
 
 export const PLEURAL_HU = {
@@ -73,9 +76,7 @@ function maxColumnDepthMm(volume: Volume, runs: readonly number[]): number {
 /** The union of the kept components as one collection. */
 function collectionOf(volume: Volume, side: Hemithorax, kept: readonly Component[]): PleuralCollection | undefined {
   if (kept.length === 0) return undefined;
-  const grid = new Uint8Array(volume.voxels.length);
-  for (const c of kept) paintRuns(grid, c.runs, 1);
-  const runs = runsOf(grid, 1);
+  const runs = unionRuns(kept.map((c) => c.runs));
   const voxels = kept.reduce((n, c) => n + c.voxels, 0);
   const min = [0, 1, 2].map((a) => Math.min(...kept.map((c) => c.min[a] ?? 0))) as Index3;
   const max = [0, 1, 2].map((a) => Math.max(...kept.map((c) => c.max[a] ?? 0))) as Index3;
@@ -92,6 +93,18 @@ function collectionOf(volume: Volume, side: Hemithorax, kept: readonly Component
 
 const minVoxelsOf = (volume: Volume, ml: number): number => (ml * 1000) / voxelVolumeMm3(volume.patientFromVoxel);
 
+const indexOf = (dims: Index3, v: number): Index3 => [v % dims[0], Math.floor(v / dims[0]) % dims[1], Math.floor(v / (dims[0] * dims[1]))];
+
+/** Calls `visit` for each voxel (index v, i, j, k) of `box`. */
+function eachVoxel(dims: Index3, box: IndexBox, visit: (v: number, i: number, j: number, k: number) => void): void {
+  const [nx, ny] = dims;
+  for (let k = box.min[2]; k <= box.max[2]; k++) {
+    for (let j = box.min[1]; j <= box.max[1]; j++) {
+      for (let i = box.min[0], v = box.min[0] + nx * (j + ny * k); i <= box.max[0]; i++, v++) visit(v, i, j, k);
+    }
+  }
+}
+
 /** Index of the voxel across `face` from (i, j, k), or -1 outside the grid. */
 function neighbourAcross(dims: Index3, i: number, j: number, k: number, face: Index3): number {
   const a = i + face[0];
@@ -103,25 +116,22 @@ function neighbourAcross(dims: Index3, i: number, j: number, k: number, face: In
 /** Pleural air of one side. */
 export function pleuralAir(volume: Volume, masks: ChestMasks, side: Hemithorax): PleuralCollection | undefined {
   const { labels } = masks;
+  const box = masks.lungBoxes[side];
+  if (!box) return undefined;
   const { dims, voxels } = volume;
-  const [nx, ny, nz] = dims;
   const own = lungLabel(side);
-  const grid = new Uint8Array(labels.length);
-  const peripheral = new Uint8Array(labels.length);
-  for (let k = 0, v = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++, v++) {
-        if (labels[v] !== own || (voxels[v] ?? 0) > PLEURAL_HU.pleuralAir) continue;
-        grid[v] = 1;
-        for (const face of FACES) {
-          const n = neighbourAcross(dims, i, j, k, face);
-          if (n >= 0 && labels[n] !== own) peripheral[v] = 1;
-        }
-      }
-    }
-  }
+  const ownOrCandidate = (n: number): boolean => labels[n] === own || labels[n] === CHEST_LABEL.candidate;
+  const atBoundary = (v: number): number => {
+    const [i, j, k] = indexOf(dims, v);
+    return FACES.some((face) => {
+      const n = neighbourAcross(dims, i, j, k, face);
+      return n >= 0 && !ownOrCandidate(n);
+    })
+      ? 1
+      : 0;
+  };
   const minVoxels = minVoxelsOf(volume, MIN_AIR_ML);
-  const components = connectedComponents(grid, volume.dims, 1, 6, (v) => (peripheral[v] ? 1 : 0));
+  const components = candidateComponents(labels, dims, own, box, (v) => (voxels[v] ?? 0) <= PLEURAL_HU.pleuralAir, { weight: atBoundary });
   const kept = components.filter((c) => c.voxels >= minVoxels && c.weight > 0);
   return collectionOf(volume, side, kept.map((c) => ({ ...c, weight: meanHuWeight(volume, c) })));
 }
@@ -140,69 +150,65 @@ function meanHuWeight(volume: Volume, c: Component): number {
 /** The ellipsoid fitted to the non-dependent, non-bony boundary faces of one side's air space. */
 export function pleuralEnvelope(volume: Volume, masks: ChestMasks, side: Hemithorax): Ellipsoid | undefined {
   const { labels } = masks;
+  const box = masks.lungBoxes[side];
+  if (!box) return undefined;
   const { dims, voxels } = volume;
-  const [nx, ny, nz] = dims;
   const own = lungLabel(side);
   const m = volume.patientFromVoxel;
   const posterior = (face: Index3): boolean => (m[4] ?? 0) * face[0] + (m[5] ?? 0) * face[1] + (m[6] ?? 0) * face[2] > 0;
   const fitted = FACES.filter((face) => !posterior(face));
-  const centre = centreOfSide(volume, masks, side);
-  if (!centre) return undefined;
-  const fit = ellipsoidFit(centre);
-  for (let k = 0, v = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++, v++) {
-        if (labels[v] !== own) continue;
-        for (const face of fitted) {
-          const n = neighbourAcross(dims, i, j, k, face);
-          if (n < 0 || labels[n] === own || (voxels[n] ?? 0) >= PLEURAL_HU.bone) continue;
-          fit.add(transformPoint(m, [i + face[0] / 2, j + face[1] / 2, k + face[2] / 2]));
-        }
-      }
+  const fit = ellipsoidFit(centreOfSide(volume, masks, side, box));
+  eachVoxel(dims, box, (v, i, j, k) => {
+    if (labels[v] !== own) return;
+    for (const face of fitted) {
+      const n = neighbourAcross(dims, i, j, k, face);
+      if (n < 0 || labels[n] === own || (voxels[n] ?? 0) >= PLEURAL_HU.bone) continue;
+      fit.add(transformPoint(m, [i + face[0] / 2, j + face[1] / 2, k + face[2] / 2]));
     }
-  }
+  });
   return fit.result();
 }
 
-/** Centroid of one side's air space, patient mm. */
-function centreOfSide(volume: Volume, masks: ChestMasks, side: Hemithorax): Vec3 | undefined {
-  const [nx, ny, nz] = volume.dims;
+/** Centroid of one side's air space (within its box), patient mm. */
+function centreOfSide(volume: Volume, masks: ChestMasks, side: Hemithorax, box: IndexBox): Vec3 {
   const own = lungLabel(side);
   let [si, sj, sk, count] = [0, 0, 0, 0];
-  for (let k = 0, v = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++, v++) {
-        if (masks.labels[v] !== own) continue;
-        si += i;
-        sj += j;
-        sk += k;
-        count++;
-      }
-    }
-  }
-  return count === 0 ? undefined : transformPoint(volume.patientFromVoxel, [si / count, sj / count, sk / count]);
+  eachVoxel(volume.dims, box, (v, i, j, k) => {
+    if (masks.labels[v] !== own) return;
+    si += i;
+    sj += j;
+    sk += k;
+    count++;
+  });
+  return transformPoint(volume.patientFromVoxel, [si / count, sj / count, sk / count]);
+}
+
+/** The index box of the posterior half of an ellipsoid (its patient box's corners taken to voxels), clipped to the grid. */
+function posteriorHalfBox(volume: Volume, e: Ellipsoid): IndexBox {
+  const [cx, cy, cz] = e.centre;
+  const [rx, ry, rz] = e.radii;
+  const corners: Vec3[] = [];
+  for (const x of [cx - rx, cx + rx]) for (const y of [cy, cy + ry]) for (const z of [cz - rz, cz + rz]) corners.push(transformPoint(volume.voxelFromPatient, [x, y, z]));
+  const limit = (a: number, value: number): number => Math.min((volume.dims[a] ?? 1) - 1, Math.max(0, value));
+  return {
+    min: [0, 1, 2].map((a) => limit(a, Math.floor(Math.min(...corners.map((c) => c[a] ?? 0))))) as Index3,
+    max: [0, 1, 2].map((a) => limit(a, Math.ceil(Math.max(...corners.map((c) => c[a] ?? 0))))) as Index3,
+  };
 }
 
 /** Dependent pleural fluid of one side, inside its fitted envelope. */
 export function pleuralFluid(volume: Volume, masks: ChestMasks, side: Hemithorax): { collection?: PleuralCollection; envelope?: Ellipsoid } {
   const envelope = pleuralEnvelope(volume, masks, side);
   if (!envelope) return {};
-  const { labels } = masks;
   const { voxels, patientFromVoxel: m } = volume;
-  const [nx, ny, nz] = volume.dims;
-  const grid = new Uint8Array(labels.length);
-  for (let k = 0, v = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++, v++) {
-        const hu = voxels[v] ?? 0;
-        if (labels[v] !== CHEST_LABEL.body || hu < PLEURAL_HU.fluidLow || hu > PLEURAL_HU.fluidHigh) continue;
-        const y = transformRow(m, 1, i, j, k);
-        if (y > envelope.centre[1] && insideEllipsoid(envelope, [transformRow(m, 0, i, j, k), y, transformRow(m, 2, i, j, k)])) grid[v] = 1;
-      }
-    }
-  }
+  const inFluid = (v: number, i: number, j: number, k: number): boolean => {
+    const hu = voxels[v] ?? 0;
+    if (hu < PLEURAL_HU.fluidLow || hu > PLEURAL_HU.fluidHigh) return false;
+    const y = transformRow(m, 1, i, j, k);
+    return y > envelope.centre[1] && insideEllipsoid(envelope, [transformRow(m, 0, i, j, k), y, transformRow(m, 2, i, j, k)]);
+  };
   const minVoxels = minVoxelsOf(volume, MIN_FLUID_ML);
-  const kept = connectedComponents(grid, volume.dims, 1, 6, (v) => volume.voxels[v] ?? 0)
+  const kept = candidateComponents(masks.labels, volume.dims, CHEST_LABEL.body, posteriorHalfBox(volume, envelope), inFluid, { weight: (v) => voxels[v] ?? 0 })
     .filter((c) => c.voxels >= minVoxels && maxColumnDepthMm(volume, c.runs) >= MIN_FLUID_DEPTH_MM);
   const collection = collectionOf(volume, side, kept);
   return collection ? { collection, envelope } : { envelope };

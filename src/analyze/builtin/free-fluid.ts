@@ -80,7 +80,7 @@ export function freeFluidCandidates(volume: Volume, range: SliceRange): FluidCan
   const core = erodeBox(water, volume.dims, radiiOf(volume.spacing, ORGAN_CORE_MM));
   for (const organ of connectedComponents(water, volume.dims, 1, 6).filter((c) => runsHit(c.runs, core))) clearRuns(organ.runs, fluid);
   const voxelMl = voxelVolumeMm3(volume.patientFromVoxel) / 1000;
-  return connectedComponents(fluid, volume.dims, 1, 6, (v) => volume.voxels[v] ?? 0)
+  return connectedComponents(fluid, volume.dims, 1, 6, { weight: (v) => volume.voxels[v] ?? 0 })
     .map((component) => {
       const meanHu = component.weight / component.voxels;
       return { component, volumeMl: component.voxels * voxelMl, meanHu, blood: meanHu >= BLOOD_FROM_HU };

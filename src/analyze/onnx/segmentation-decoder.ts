@@ -83,7 +83,7 @@ export function decodeSegmentation(spec: SegmentationOutput, map: DenseMap, cont
   const perMl = voxelVolumeMm3(series.patientFromVoxel) / 1000;
   return spec.labels.flatMap((label) => {
     const offset = label.channel * modelVoxels;
-    const components = connectedComponents(seriesLabels, series.dims, label.channel + 1, spec.connectivity, (v) => map.values[offset + toModel(v)] ?? 0)
+    const components = connectedComponents(seriesLabels, series.dims, label.channel + 1, spec.connectivity, { weight: (v) => map.values[offset + toModel(v)] ?? 0 })
       .filter((c) => c.voxels * perMl >= spec.minVolumeMl);
     if (components.length === 0) {
       return [{ type: label.type, presence: 'absent', ...(label.site ? { site: label.site } : {}), measurements: [], location: { images: imagesOf(context) }, source: context.source } satisfies Finding];
