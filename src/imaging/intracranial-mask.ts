@@ -1,5 +1,6 @@
 import { closeSquare, enclosedBy } from './binary-morphology.js';
 import { connectedComponents } from './connected-components.js';
+import { paintRuns } from './mask-runs.js';
 import type { Volume } from './volume.js';
 
 /**
@@ -42,25 +43,19 @@ function sliceCandidates(volume: Volume, k: number, o: IntracranialOptions, out:
   }
 }
 
-/** The mask of the largest region of voxels set in `grid`, or none. */
-function largestRegion(grid: Uint8Array, dims: [number, number, number]): IntracranialSpace | undefined {
+/** The largest region of voxels set in `grid`, left as the only voxels set in it; none when no voxel is set. */
+function keepLargestRegion(grid: Uint8Array, dims: [number, number, number]): IntracranialSpace | undefined {
   const components = connectedComponents(grid, dims, 1, 6);
   const largest = components.reduce<(typeof components)[number] | undefined>((best, c) => (!best || c.voxels > best.voxels ? c : best), undefined);
   if (!largest) return undefined;
-  const mask = new Uint8Array(grid.length);
-  let at = 0;
-  for (let r = 0; r < largest.runs.length; r += 2) {
-    at += largest.runs[r] ?? 0;
-    const length = largest.runs[r + 1] ?? 0;
-    mask.fill(1, at, at + length);
-    at += length;
-  }
-  return { mask, voxels: largest.voxels };
+  grid.fill(0);
+  paintRuns(grid, largest.runs, 1);
+  return { mask: grid, voxels: largest.voxels };
 }
 
 export function intracranialSpace(volume: Volume, options: Partial<IntracranialOptions> = {}): IntracranialSpace | undefined {
   const o = { ...INTRACRANIAL_DEFAULTS, ...options };
   const grid = new Uint8Array(volume.voxels.length);
   for (let k = 0; k < volume.dims[2]; k++) sliceCandidates(volume, k, o, grid);
-  return largestRegion(grid, volume.dims);
+  return keepLargestRegion(grid, volume.dims);
 }
