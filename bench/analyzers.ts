@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   const studies = CASES.map((c) => ({ c, ...cachedStudy(c) }));
   const idle = await inFreshProcess('idle', 'head', '');
   const idleMb = (idle.maxRssKb * 1024) / MB;
-  const rows: string[][] = [['study', 'slices', 'matrix', 'volume MB', 'read s', 'analyze s', 'peak RSS MB', 'above idle MB', '(peak-idle)/volume', 'peak/volume', `time bar`, `RSS bar (${BAR_RSS_TO_VOLUME}x)`]];
+  const rows: string[][] = [['study', 'slices', 'matrix', 'volume MB', 'read s', 'read above idle MB', 'analyze s', 'peak RSS MB', 'above idle MB', '(peak-idle)/volume', 'peak/volume', `time bar`, `RSS bar (${BAR_RSS_TO_VOLUME}x)`]];
   for (const { c, dir, input } of studies) {
     const inputFile = path.join(dir, 'bench-input.json');
     writeFileSync(inputFile, JSON.stringify(input));
@@ -134,10 +134,11 @@ async function main(): Promise<void> {
     const volumeMb = (slices * MATRIX * MATRIX * 2) / MB;
     const analyzeSeconds = median(analyses.map((a) => a.seconds));
     const peakMb = (Math.max(...analyses.map((a) => a.maxRssKb)) * 1024) / MB;
+    const readPeakMb = (Math.max(...reads.map((r) => r.maxRssKb)) * 1024) / MB;
     const ownRatio = (peakMb - idleMb) / volumeMb;
     rows.push([
       `${c.analyzer} (${c.kind}, ${c.thicknessMm} mm)`, String(slices), `${MATRIX}x${MATRIX}`, volumeMb.toFixed(1),
-      median(reads.map((r) => r.seconds)).toFixed(2), analyzeSeconds.toFixed(2), peakMb.toFixed(0), (peakMb - idleMb).toFixed(0), ownRatio.toFixed(2), (peakMb / volumeMb).toFixed(2),
+      median(reads.map((r) => r.seconds)).toFixed(2), (readPeakMb - idleMb).toFixed(0), analyzeSeconds.toFixed(2), peakMb.toFixed(0), (peakMb - idleMb).toFixed(0), ownRatio.toFixed(2), (peakMb / volumeMb).toFixed(2),
       `< ${c.barSeconds} s ${analyzeSeconds < c.barSeconds ? 'met' : 'NOT met'}`, ownRatio <= BAR_RSS_TO_VOLUME ? 'met' : 'NOT met',
     ]);
   }
