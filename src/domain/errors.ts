@@ -33,6 +33,8 @@ export const errorCatalogue = {
   ANALYZER_UNLOADABLE: { dimseStatus: 0xc000, httpStatus: 422, summary: 'the analyzer module cannot be loaded or does not describe itself' },
   RESULT_DOCUMENT_INVALID: { dimseStatus: 0xc000, httpStatus: 422, summary: 'a result object cannot be written from the result: a finding refers to an unknown image, a unit is not UCUM, a mask does not fit the geometry of its source images' },
   NOT_A_STRUCTURED_REPORT: { dimseStatus: 0xc000, httpStatus: 422, summary: 'the instance is not an SR document' },
+  HL7_MALFORMED: { dimseStatus: 0xc000, httpStatus: 400, summary: 'an HL7 v2 message cannot be parsed or built' },
+  HL7_FRAME_TOO_LARGE: { dimseStatus: 0xc000, httpStatus: 413, summary: 'an MLLP frame exceeds the configured maximum size' },
   DEIDENTIFICATION_REFUSED: { dimseStatus: 0xc000, httpStatus: 422, summary: 'the object cannot be de-identified safely for a remote analyzer (burned-in text that cannot be cleaned)' },
 } as const;
 
