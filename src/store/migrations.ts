@@ -6,6 +6,7 @@ import { uidReplacementsMigration } from './uid-replacements-migration.js';
 import { aisDecisionsMigration } from './ais-decisions-migration.js';
 import { routingMigration } from './routing-migration.js';
 import { outboxMigration } from './outbox-migration.js';
+import { hl7ReceivedMigration } from './hl7-received-migration.js';
 import { NORMAL_PRIORITY } from '../domain/lane.js';
 
 function initial(database: Database): Migration {
@@ -183,6 +184,7 @@ export async function migrate(database: Database): Promise<void> {
           '0006-uid-replacements': uidReplacementsMigration(),
           '0007-ais-decisions': aisDecisionsMigration(database),
           '0008-outbox': outboxMigration(database),
+          '0009-hl7-received': hl7ReceivedMigration(),
         }),
     },
   });

@@ -278,6 +278,19 @@ export interface OutboxTable {
   sent_to: string | null;
 }
 
+/** An HL7 v2 message received and the acknowledgement it got (src/store/hl7-received.ts). */
+export interface Hl7ReceivedTable {
+  /** MSH-3 and MSH-4, as "application|facility". */
+  sender: string;
+  control_id: string;
+  /** MSH-9, e.g. ADT^A01. */
+  message_type: string;
+  /** ER7 text as received. */
+  message: string;
+  ack: string;
+  received_at: number;
+}
+
 export interface DB {
   patients: PatientsTable;
   studies: StudiesTable;
@@ -296,4 +309,5 @@ export interface DB {
   ais_decisions: AisDecisionsTable;
   result_objects: ResultObjectsTable;
   outbox: OutboxTable;
+  hl7_received: Hl7ReceivedTable;
 }
