@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the interoperability tests and benchmarks talk to:
 # DCMTK (storescu, storescp, echoscu, dcmdump, compressors), dicom3tools (dciodvfy),
-# Orthanc and its DICOMweb plugin. Needs root (or sudo). Safe to run again.
+# Orthanc and its DICOMweb plugin, and openssl (test certificates for TLS). Needs root (or sudo). Safe to run again.
 set -euo pipefail
 
-packages=(dcmtk dicom3tools orthanc orthanc-dicomweb)
+packages=(dcmtk dicom3tools orthanc orthanc-dicomweb openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

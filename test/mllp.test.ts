@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { MllpClient, MllpSendError, type MllpClientOptions } from '../src/adapters/mllp/mllp-client.js';
@@ -7,8 +9,9 @@ import { startMllpServer, type MllpListener } from '../src/adapters/mllp/mllp-se
 import type { Outcome } from '../src/hl7/acknowledgement.js';
 import { encodeMessage, fieldText, segmentOf, value, components, type Hl7Message } from '../src/hl7/hl7-message.js';
 import { frame, MllpDecoder } from '../src/hl7/mllp-framing.js';
-import { freePort } from './support/interop.js';
+import { freePort, missingTools, run } from './support/interop.js';
 import { openTestDatabase, type DatabaseKind, type TestDatabase } from './support/test-database.js';
+import { tempDir } from './support/test-hub.js';
 
 /** MLLP sender and receiver over real sockets on free ports, the receiver recording what it got in a real index. */
 
@@ -153,5 +156,37 @@ describe('MLLP sender against peers that fail', () => {
     assert.deepEqual([ack.code, ack.controlId], ['AA', 'X-4']);
     c.close();
     await new Promise((resolve) => peer.close(resolve));
+  });
+});
+
+describe('MLLP over TLS', { skip: missingTools('openssl') }, () => {
+  let index: TestDatabase;
+  let server: MllpListener;
+  let cert: Buffer;
+  const dir = tempDir('radbridge-mllp-tls-');
+
+  before(async () => {
+    const [key, crt] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
+    const made = await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', crt, '-days', '1', '-subj', '/CN=radbridge-test', '-addext', 'subjectAltName=IP:127.0.0.1']);
+    assert.equal(made.code, 0, made.stderr);
+    cert = readFileSync(crt);
+    index = await openTestDatabase('sqlite');
+    server = await startMllpServer(
+      { host: '127.0.0.1', port: 0, maxFrameBytes: 4096, idleTimeoutMs: 5000, tls: { key: readFileSync(key), cert } },
+      { db: index.database.db, log: pino({ level: 'silent' }), now: () => Date.now(), handle: () => Promise.resolve({ kind: 'accepted' }) },
+    );
+  });
+  after(async () => {
+    await server?.close();
+    await index?.remove();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('acknowledges a sender that trusts the receiver’s certificate, and a sender that does not trust it cannot connect', async () => {
+    const trusting = new MllpClient({ host: '127.0.0.1', port: server.port, tls: { ca: cert } }, CLIENT);
+    assert.equal((await trusting.send(adt('TLS-1'))).code, 'AA');
+    trusting.close();
+    await assert.rejects(new MllpClient({ host: '127.0.0.1', port: server.port, tls: {} }, CLIENT).send(adt('TLS-2')), (err: MllpSendError) => err.reason === 'unreachable' && /certificate/.test(err.message));
+    await assert.rejects(new MllpClient({ host: '127.0.0.1', port: server.port }, CLIENT).send(adt('TLS-3')), MllpSendError, 'plain TCP gets no acknowledgement from a TLS receiver');
   });
 });
