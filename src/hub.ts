@@ -8,6 +8,7 @@ import { studyPullHandler } from './ingest/study-pull.js';
 import { startJobEngine, type JobEngine } from './jobs/job-engine.js';
 import { routeCompletedSeries } from './route/route-series.js';
 import { outboxSendHandler } from './publish/outbox-send.js';
+import { messageSendHandler } from './notify/hl7-message-send.js';
 import { resultsPublishHandler } from './publish/results-publish.js';
 import { studyForwardHandler } from './publish/study-forward.js';
 
@@ -59,6 +60,7 @@ function startJobs(app: App): JobEngine | undefined {
       'study.forward': studyForwardHandler(publish),
       'results.publish': resultsPublishHandler(publish),
       'outbox.send': outboxSendHandler(publish),
+      'message.send': messageSendHandler(publish),
     },
     { concurrency: jobs.concurrency, leaseMs: jobs.leaseMs, pollIntervalMs: jobs.pollIntervalMs, backoff: { baseMs: jobs.backoffBaseMs, maxMs: jobs.backoffMaxMs } },
   );

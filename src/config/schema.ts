@@ -39,6 +39,17 @@ const destination = z.union([dimseDestination, dicomwebDestination], {
   error: 'a destination is a DICOM peer { host, port, aeTitle, callingAeTitle? } or a DICOMweb server { stowUrl, timeoutMs? }',
 });
 
+/** An HL7 v2 receiver (RIS, interface engine) the hub sends to over MLLP, by its key in `hl7.peers`. */
+const mllpPeer = z.strictObject({
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(1).max(65535),
+  /** MLLP over TLS: files of the CA to trust (default: the system's), and a client certificate and key when the peer asks for one. */
+  tls: z.strictObject({ caFile: z.string().min(1).optional(), certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional(), servername: z.string().min(1).optional() }).optional(),
+  connectTimeoutMs: ms.default(10_000),
+  ackTimeoutMs: ms.default(30_000),
+  maxFrameBytes: bytes.default(1024 ** 2),
+});
+
 const pixelCleaningRule = z.strictObject({
   manufacturer: z.string().min(1),
   modelName: z.string().min(1).optional(),
@@ -157,6 +168,13 @@ export const configSchema = z.strictObject({
       maxAttempts: z.coerce.number().int().min(1).max(10_000).default(300),
     })
     .prefault({}),
+  hl7: z
+    .strictObject({
+      peers: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'a peer name is letters, digits, dot, dash, underscore or @'), mllpPeer).prefault({}),
+      /** Tries per message and peer before it is dead-lettered; with the job backoff, about a day by default. */
+      maxAttempts: z.coerce.number().int().min(1).max(10_000).default(300),
+    })
+    .prefault({}),
   routing: z
     .strictObject({
       /** A YAML or JSON rules document, validated and stored as the current version at start (docs/rules-example.yaml). */
@@ -184,4 +202,5 @@ export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type Destination = z.infer<typeof destination>;
 export type DimseDestination = z.infer<typeof dimseDestination>;
+export type MllpPeerConfig = z.infer<typeof mllpPeer>;
 export type DuplicatePolicy = (typeof duplicatePolicies)[number];

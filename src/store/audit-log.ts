@@ -23,6 +23,8 @@ export const auditEventCodes = {
   'instances.deidentified-for-remote': '110106',
   // A result object the hub wrote (SR, SEG, KOS) sent to a destination from the outbox.
   'result.sent': '110106',
+  // An HL7 v2 message (a result, a priority update) confirmed by its receiver: Export of patient data.
+  'hl7.sent': '110106',
   // Application Activity: an operator acting on the hub's own work (a dead-lettered job queued again).
   'job.retried': '110100',
   // PS3.15 files configuration changes under Security Alert (event type 110131 Software Configuration).

@@ -16,6 +16,8 @@ export interface JobPayloads {
   'results.publish': { studyUid: string; resultKey: string; revision: number; lane: Lane };
   /** One object of the outbox (src/store/outbox.ts) to its destination. */
   'outbox.send': { outboxId: number; studyUid: string };
+  /** One message of the message outbox (src/store/message-outbox.ts) to its HL7 v2 peer. */
+  'message.send': { messageId: number; studyUid: string };
   'study.forward': { studyUid: string; seriesUids: string[]; destination: string; lane: Lane; ruleId: string; generation: number; amendment: boolean };
 }
 

@@ -7,6 +7,7 @@ import { aisDecisionsMigration } from './ais-decisions-migration.js';
 import { routingMigration } from './routing-migration.js';
 import { outboxMigration } from './outbox-migration.js';
 import { hl7ReceivedMigration } from './hl7-received-migration.js';
+import { messageOutboxMigration } from './message-outbox-migration.js';
 import { NORMAL_PRIORITY } from '../domain/lane.js';
 
 function initial(database: Database): Migration {
@@ -185,6 +186,7 @@ export async function migrate(database: Database): Promise<void> {
           '0007-ais-decisions': aisDecisionsMigration(database),
           '0008-outbox': outboxMigration(database),
           '0009-hl7-received': hl7ReceivedMigration(),
+          '0010-message-outbox': messageOutboxMigration(database),
         }),
     },
   });

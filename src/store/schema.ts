@@ -291,6 +291,26 @@ export interface Hl7ReceivedTable {
   received_at: number;
 }
 
+/** A message queued for an HL7 v2 peer (src/store/message-outbox.ts); its job (by `job_key`) says how the sending goes. */
+export interface MessageOutboxTable {
+  id: Generated<number>;
+  job_key: string;
+  study_uid: string;
+  /** A name in `hl7.peers`. */
+  destination: string;
+  /** The logical message, e.g. oru/{result key}: queued once per destination. */
+  message_key: string;
+  /** MSH-10, the same on every try. */
+  control_id: string;
+  /** ER7 text as sent. */
+  body: string;
+  created_at: number;
+  sent_at: number | null;
+  sent_to: string | null;
+  /** The acknowledgement that confirmed it. */
+  reply: string | null;
+}
+
 export interface DB {
   patients: PatientsTable;
   studies: StudiesTable;
@@ -310,4 +330,5 @@ export interface DB {
   result_objects: ResultObjectsTable;
   outbox: OutboxTable;
   hl7_received: Hl7ReceivedTable;
+  message_outbox: MessageOutboxTable;
 }

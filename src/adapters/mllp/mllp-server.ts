@@ -50,7 +50,10 @@ function roughMessage(text: string): Hl7Message {
   return { segments: [{ id: 'MSH', fields: [value('|'), ...fields] }] };
 }
 
-async function answer(deps: MllpServerDeps, text: string, peer: string): Promise<string | undefined> {
+/** Messages being handled, by sender and MSH-10: a repeat arriving on another connection meanwhile waits for the first's acknowledgement instead of being handled again. */
+type InFlight = Map<string, Promise<string | undefined>>;
+
+async function answer(deps: MllpServerDeps, text: string, peer: string, inFlight: InFlight): Promise<string | undefined> {
   let message: Hl7Message;
   try {
     message = parseMessage(text);
@@ -62,11 +65,24 @@ async function answer(deps: MllpServerDeps, text: string, peer: string): Promise
   const msh = segmentOf(message, 'MSH');
   const sender = `${fieldText(msh, 3)}|${fieldText(msh, 4)}`;
   const controlId = fieldText(msh, 10);
+  const key = `${sender}|${controlId}`;
+  const running = controlId === '' ? undefined : inFlight.get(key);
+  if (running) return running;
   const earlier = controlId === '' ? undefined : await findReceived(deps.db, sender, controlId);
   if (earlier !== undefined) {
     deps.log.info({ peer, sender, controlId }, 'HL7 message received again: answered as before');
     return earlier;
   }
+  if (controlId === '') return handleOnce(deps, message, text, { peer, sender, controlId });
+  const handled = handleOnce(deps, message, text, { peer, sender, controlId }).finally(() => inFlight.delete(key));
+  inFlight.set(key, handled);
+  return handled;
+}
+
+/** Handles a message not seen before, records it with its acknowledgement (unless rejected: a rejected message may come again and be handled then), and returns the acknowledgement to send, if any. */
+async function handleOnce(deps: MllpServerDeps, message: Hl7Message, text: string, from: { peer: string; sender: string; controlId: string }): Promise<string | undefined> {
+  const { peer, sender, controlId } = from;
+  const msh = segmentOf(message, 'MSH');
   let outcome: Outcome;
   try {
     outcome = await deps.handle(message, text);
@@ -79,7 +95,7 @@ async function answer(deps: MllpServerDeps, text: string, peer: string): Promise
   return wantsCommitAck(message, outcome) ? recorded : undefined;
 }
 
-function serve(socket: net.Socket, options: MllpServerOptions, deps: MllpServerDeps): void {
+function serve(socket: net.Socket, options: MllpServerOptions, deps: MllpServerDeps, inFlight: InFlight): void {
   const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
   const decoder = new MllpDecoder(options.maxFrameBytes);
   let queue = Promise.resolve();
@@ -96,7 +112,7 @@ function serve(socket: net.Socket, options: MllpServerOptions, deps: MllpServerD
     }
     for (const payload of frames) {
       queue = queue.then(async () => {
-        const ack = await answer(deps, payload.toString('utf8'), peer);
+        const ack = await answer(deps, payload.toString('utf8'), peer, inFlight);
         if (ack !== undefined && !socket.destroyed) socket.write(frame(ack));
       }).catch((err: unknown) => {
         deps.log.error({ peer, err: (err as Error).message }, 'HL7 message could not be answered');
@@ -108,10 +124,11 @@ function serve(socket: net.Socket, options: MllpServerOptions, deps: MllpServerD
 
 export async function startMllpServer(options: MllpServerOptions, deps: MllpServerDeps): Promise<MllpListener> {
   const sockets = new Set<net.Socket>();
+  const inFlight: InFlight = new Map();
   const onConnection = (socket: net.Socket): void => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    serve(socket, options, deps);
+    serve(socket, options, deps, inFlight);
   };
   const server = options.tls ? tls.createServer(options.tls, onConnection) : net.createServer(onConnection);
   await new Promise<void>((resolve, reject) => {
