@@ -3,8 +3,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
 import { sendFiles } from '../src/adapters/dimse/dimse-scu.js';
+import { startMllpServer, type MllpListener } from '../src/adapters/mllp/mllp-server.js';
 import { readResultObject } from '../src/analyze/import/result-object-reader.js';
+import { fieldText, segmentOf, type Hl7Message } from '../src/hl7/hl7-message.js';
 import type { OutboxStatus } from '../src/store/outbox.js';
 import { listResultObjects, type ResultObject } from '../src/store/result-objects.js';
 import { dsrdump } from './support/dcmtk-sr.js';
@@ -14,6 +17,7 @@ import { writeCtStudy } from './support/head-ct-study.js';
 import { freePort, missingTools, waitForPort } from './support/interop.js';
 import { startOrthanc, type RunningOrthanc } from './support/orthanc.js';
 import { datasetOf, itemsOf, naturalized, type Naturalized } from './support/part10-dataset.js';
+import { openTestDatabase, type TestDatabase } from './support/test-database.js';
 import { startTestHub, tempDir, type TestHub } from './support/test-hub.js';
 import { until } from './support/until.js';
 
@@ -34,8 +38,12 @@ describe('result objects of a shown analysis', { skip }, () => {
   let storescp: ChildProcess | undefined;
   let byDimse: RunningOrthanc;
   let byWeb: RunningOrthanc;
+  let ris: MllpListener;
+  let risIndex: TestDatabase;
+  const risReceived: Hl7Message[] = [];
   let study: ReturnType<typeof writeCtStudy>;
   let outbox: OutboxStatus[] = [];
+  let outboxMessages: Array<Record<string, unknown>> = [];
   let written: ResultObject[] = [];
   const dir = tempDir();
   const received = tempDir();
@@ -50,6 +58,15 @@ describe('result objects of a shown analysis', { skip }, () => {
     await waitForPort(port, storescp);
     byDimse = await startOrthanc({ aeTitle: 'ORTHANC_DIMSE' });
     byWeb = await startOrthanc();
+    risIndex = await openTestDatabase('sqlite');
+    ris = await startMllpServer(
+      { host: '127.0.0.1', port: 0, maxFrameBytes: 1 << 20, idleTimeoutMs: 10_000 },
+      { db: risIndex.database.db, log: pino({ level: 'silent' }), now: () => Date.now(), handle: (m) => {
+          risReceived.push(m);
+          return Promise.resolve({ kind: 'accepted' as const });
+        },
+      },
+    );
     const destinations = {
       pacs: { host: '127.0.0.1', port, aeTitle: 'PACS' },
       'orthanc-dimse': { host: '127.0.0.1', port: byDimse.dicomPort, aeTitle: byDimse.aeTitle },
@@ -61,6 +78,7 @@ describe('result objects of a shown analysis', { skip }, () => {
       jobs: { pollIntervalMs: 50, backoffBaseMs: 10, backoffMaxMs: 20 },
       destinations,
       results: { destinations: Object.keys(destinations), objects: { summaryImage: true } },
+      hl7: { peers: { ris: { host: '127.0.0.1', port: ris.port, receivingApplication: 'RIS', receivingFacility: 'TRAUMA' } }, resultPeers: ['ris'] },
     });
 
     assert.equal((await http('PUT', '/api/analyzers/radbridge-head-ct/versions/1.0.0/approval', { approval: 'approved', reason: 'reference method' })).status, 200);
@@ -78,8 +96,10 @@ describe('result objects of a shown analysis', { skip }, () => {
       'every result object sent or failed at every destination',
       async () => {
         const r = await fetch(`${hub.url}/api/studies/${study.input.studyUid}/outbox`);
-        const objects = ((await r.json()) as { objects: OutboxStatus[] }).objects;
-        return objects.length === KINDS.length * Object.keys(destinations).length && objects.every((o) => o.status === 'sent' || o.status === 'failed') ? objects : undefined;
+        const { objects, messages } = (await r.json()) as { objects: OutboxStatus[]; messages: Array<Record<string, unknown>> };
+        const done = (s: unknown) => s === 'sent' || s === 'failed';
+        if (messages.length === 1 && messages.every((m) => done(m.status))) outboxMessages = messages;
+        return objects.length === KINDS.length * Object.keys(destinations).length && objects.every((o) => done(o.status)) && outboxMessages.length === 1 ? objects : undefined;
       },
       120_000,
     );
@@ -90,6 +110,8 @@ describe('result objects of a shown analysis', { skip }, () => {
     await hub?.stop();
     await byDimse?.stop();
     await byWeb?.stop();
+    await ris?.close();
+    await risIndex?.remove();
     rmSync(dir, { recursive: true, force: true });
     rmSync(received, { recursive: true, force: true });
   });
@@ -150,6 +172,22 @@ describe('result objects of a shown analysis', { skip }, () => {
     assert.equal(itemsOf(segment?.SegmentedPropertyTypeCodeSequence)[0]?.CodeValue, '1386000', 'the segment is the haemorrhage');
     assert.equal(segment?.TrackingUID, child(group, '112040')?.UID);
     assert.equal(child(group, '121232')?.UID, study.input.series[0]?.seriesUid, 'the segmented series');
+  });
+
+  it('sends the RIS the preliminary ORU^R01 once, acknowledged AA, with the haemorrhage coded, its side and volume; the API shows its status, not its text', () => {
+    assert.equal(risReceived.length, 1);
+    const [message] = risReceived;
+    const msh = segmentOf(message as Hl7Message, 'MSH');
+    assert.deepEqual([fieldText(msh, 9), fieldText(msh, 9, 2), fieldText(msh, 5), fieldText(msh, 6)], ['ORU', 'R01', 'RIS', 'TRAUMA']);
+    assert.equal(fieldText(segmentOf(message as Hl7Message, 'ZDS'), 1), study.input.studyUid);
+    const obx = (message as Hl7Message).segments.filter((s) => s.id === 'OBX');
+    const haemorrhage = obx.find((s) => fieldText(s, 3) === '1386000');
+    assert.equal(fieldText(haemorrhage, 5), '52101004', 'present');
+    const group = obx.filter((s) => fieldText(s, 4) === fieldText(haemorrhage, 4));
+    assert.ok(group.some((s) => fieldText(s, 2) === 'NM' && fieldText(s, 6) === 'mL' && Number(fieldText(s, 5)) > 0), 'its volume in mL');
+    assert.ok(group.some((s) => fieldText(s, 3) === '272741003'), 'its side');
+    assert.deepEqual([outboxMessages[0]?.destination, outboxMessages[0]?.status, outboxMessages[0]?.controlId], ['ris', 'sent', fieldText(msh, 10)]);
+    assert.equal(outboxMessages[0]?.body, undefined, 'no message text (patient data) in the status');
   });
 
   it('reads its own SR back into the result’s findings', async () => {

@@ -45,6 +45,9 @@ const mllpPeer = z.strictObject({
   port: z.coerce.number().int().min(1).max(65535),
   /** MLLP over TLS: files of the CA to trust (default: the system's), and a client certificate and key when the peer asks for one. */
   tls: z.strictObject({ caFile: z.string().min(1).optional(), certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional(), servername: z.string().min(1).optional() }).optional(),
+  /** MSH-5 and MSH-6 of what the hub sends this peer. */
+  receivingApplication: z.string().default(''),
+  receivingFacility: z.string().default(''),
   connectTimeoutMs: ms.default(10_000),
   ackTimeoutMs: ms.default(30_000),
   maxFrameBytes: bytes.default(1024 ** 2),
@@ -171,6 +174,8 @@ export const configSchema = z.strictObject({
   hl7: z
     .strictObject({
       peers: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'a peer name is letters, digits, dot, dash, underscore or @'), mllpPeer).prefault({}),
+      /** Peers (names in `peers`) sent each shown result as a preliminary ORU^R01. */
+      resultPeers: z.array(z.string().min(1)).default([]),
       /** Tries per message and peer before it is dead-lettered; with the job backoff, about a day by default. */
       maxAttempts: z.coerce.number().int().min(1).max(10_000).default(300),
     })
@@ -193,6 +198,9 @@ export const configSchema = z.strictObject({
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .prefault({}),
 }).superRefine((config, ctx) => {
+  config.hl7.resultPeers.forEach((name, n) => {
+    if (!(name in config.hl7.peers)) ctx.addIssue({ code: 'custom', path: ['hl7', 'resultPeers', n], message: `"${name}" is not among hl7.peers (${Object.keys(config.hl7.peers).join(', ') || 'none configured'})` });
+  });
   config.results.destinations.forEach((name, n) => {
     if (!(name in config.destinations)) ctx.addIssue({ code: 'custom', path: ['results', 'destinations', n], message: `"${name}" is not among destinations (${Object.keys(config.destinations).join(', ') || 'none configured'})` });
   });

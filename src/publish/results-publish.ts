@@ -2,6 +2,9 @@ import type { Config } from '../config/schema.js';
 import { lanePriority } from '../domain/lane.js';
 import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
 import { findAnalysisResult } from '../store/analysis-results.js';
+import { encodeMessage } from '../hl7/hl7-message.js';
+import { controlIdOf, oruMessage } from '../notify/oru-message.js';
+import { queueMessages } from '../store/message-outbox.js';
 import { queueOutbox } from '../store/outbox.js';
 import { recordResultObjects, type ResultObject } from '../store/result-objects.js';
 import { binarySegmentation, segmentReferences } from './seg/binary-segmentation.js';
@@ -14,7 +17,7 @@ import { resultDocumentOf } from './result-document-of.js';
 import { summaryImage, summaryImageSource } from './sc/summary-image.js';
 import { measurementReport } from './sr/measurement-report.js';
 
-export type ResultsPublishDeps = PublishDeps & { config: Pick<Config, 'destinations' | 'dicom' | 'results'> };
+export type ResultsPublishDeps = PublishDeps & { config: Pick<Config, 'destinations' | 'dicom' | 'results' | 'hl7'> };
 
 type Written = { kind: string; dataset: Record<string, unknown> };
 
@@ -31,6 +34,17 @@ async function writtenObjects(deps: ResultsPublishDeps, doc: ResultDocument, stu
   const summary = shown ? summaryImage(doc, await keySlicePixels(deps.database, deps.objects, studyUid, shown)) : undefined;
   if (summary) out.push({ kind: 'summary-image', dataset: summary });
   return out;
+}
+
+/** The preliminary ORU^R01 of the result for each of `hl7.resultPeers`, with its stable MSH-10. */
+function oruMessages(hl7: Config['hl7'], doc: ResultDocument, now: number): Array<{ destination: string; messageKey: string; controlId: string; body: string }> {
+  const messageKey = `oru/${doc.resultKey}/${doc.revision}`;
+  return hl7.resultPeers.map((destination) => {
+    const peer = hl7.peers[destination];
+    const controlId = controlIdOf(`${destination}/${messageKey}`);
+    const message = oruMessage(doc, { controlId, receivingApplication: peer?.receivingApplication ?? '', receivingFacility: peer?.receivingFacility ?? '', now });
+    return { destination, messageKey, controlId, body: encodeMessage(message) };
+  });
 }
 
 const uidOf = (dataset: Record<string, unknown>, keyword: string): string => {
@@ -75,6 +89,8 @@ export function resultsPublishHandler(deps: ResultsPublishDeps): JobHandler<'res
     await recordResultObjects(deps.database, objects, now);
     const queued = deps.config.results.destinations.flatMap((destination) => objects.map((o) => ({ ...o, destination })));
     await queueOutbox(deps.database, queued, now, { maxAttempts: deps.config.results.maxAttempts, priority: lanePriority(payload.lane) });
-    deps.log.info({ studyUid: result.studyUid, jobId: ctx.jobId, analyzer: `${result.analyzerId}@${result.analyzerVersion}`, objects: objects.map((o) => o.objectKind), queued: queued.length }, 'result objects written');
+    const messages = oruMessages(deps.config.hl7, doc, now);
+    await queueMessages(deps.database, messages.map((m) => ({ ...m, studyUid: result.studyUid })), now, { maxAttempts: deps.config.hl7.maxAttempts, priority: lanePriority(payload.lane) });
+    deps.log.info({ studyUid: result.studyUid, jobId: ctx.jobId, analyzer: `${result.analyzerId}@${result.analyzerVersion}`, objects: objects.map((o) => o.objectKind), queued: queued.length, hl7: messages.length }, 'result objects written');
   };
 }
