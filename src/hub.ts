@@ -4,6 +4,7 @@ import { analysisRunHandler } from './analyze/analysis-run.js';
 import { buildApp, type App, type AppDeps } from './app.js';
 import type { Config } from './config/schema.js';
 import { startCompletionSweeper } from './ingest/completion-sweeper.js';
+import { startHl7Receiver } from './ingest/hl7-receiver.js';
 import { studyPullHandler } from './ingest/study-pull.js';
 import { startJobEngine, type JobEngine } from './jobs/job-engine.js';
 import { routeCompletedSeries } from './route/route-series.js';
@@ -16,6 +17,8 @@ export interface RunningHub {
   app: App;
   httpPort: number;
   dicomPort: number;
+  /** The HL7 v2 receiver's port, when hl7.listen.port is set. */
+  hl7Port?: number;
   /** Runs one completion sweep now (tests and the CLI use it; the timer runs it anyway). */
   sweep(): Promise<void>;
   stop(): Promise<void>;
@@ -26,19 +29,22 @@ export async function startHub(config: Config, deps: AppDeps = {}): Promise<Runn
   const app = await buildApp(config, deps);
   const dimse = await startDimseScp(app.ingest);
   await app.http.listen({ host: config.http.host, port: config.http.port });
+  const hl7 = await startHl7Receiver(config.hl7.listen, { database: app.database, log: app.log, now: app.ingest.now });
   const sweeper = startCompletionSweeper(app.ingest);
   const jobs = startJobs(app);
   const httpPort = (app.http.server.address() as AddressInfo).port;
-  app.log.info({ httpPort, dicomPort: dimse.port, dataDir: config.dataDir, database: app.database.dialect }, 'hub started');
+  app.log.info({ httpPort, dicomPort: dimse.port, hl7Port: hl7?.port, dataDir: config.dataDir, database: app.database.dialect }, 'hub started');
   return {
     app,
     httpPort,
     dicomPort: dimse.port,
+    ...(hl7 ? { hl7Port: hl7.port } : {}),
     sweep: sweeper.sweep,
     stop: async () => {
       await jobs?.stop();
       await sweeper.stop();
       await dimse.close();
+      await hl7?.close();
       await app.close();
     },
   };

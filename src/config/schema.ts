@@ -174,6 +174,19 @@ export const configSchema = z.strictObject({
   hl7: z
     .strictObject({
       peers: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'a peer name is letters, digits, dot, dash, underscore or @'), mllpPeer).prefault({}),
+      /** The MLLP receiver for ADT, ORM and OMI (patient, order and trauma activation context); off without a port. */
+      listen: z
+        .strictObject({
+          port: z.coerce.number().int().min(0).max(65535).optional(),
+          host: z.string().default('127.0.0.1'),
+          maxFrameBytes: bytes.default(1024 ** 2),
+          idleTimeoutMs: ms.default(300_000),
+          /** MLLP over TLS only: the receiver's certificate and key; with caFile, senders must show a certificate it signed. */
+          tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1), caFile: z.string().min(1).optional() }).optional(),
+          /** The field carrying the trauma activation level, which no standard field holds: "SEG-n" or "SEG-n.c", e.g. "PV2-25" or "ZTA-1". */
+          traumaActivationField: z.string().regex(/^[A-Z][A-Z0-9]{2}-\d+(\.\d+)?$/, 'a field is SEG-n or SEG-n.c, e.g. PV2-25').optional(),
+        })
+        .prefault({}),
       /** Peers (names in `peers`) sent each shown result as a preliminary ORU^R01. */
       resultPeers: z.array(z.string().min(1)).default([]),
       /** Tries per message and peer before it is dead-lettered; with the job backoff, about a day by default. */

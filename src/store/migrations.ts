@@ -8,6 +8,7 @@ import { routingMigration } from './routing-migration.js';
 import { outboxMigration } from './outbox-migration.js';
 import { hl7ReceivedMigration } from './hl7-received-migration.js';
 import { messageOutboxMigration } from './message-outbox-migration.js';
+import { orderContextMigration } from './order-context-migration.js';
 import { NORMAL_PRIORITY } from '../domain/lane.js';
 
 function initial(database: Database): Migration {
@@ -187,6 +188,7 @@ export async function migrate(database: Database): Promise<void> {
           '0008-outbox': outboxMigration(database),
           '0009-hl7-received': hl7ReceivedMigration(),
           '0010-message-outbox': messageOutboxMigration(database),
+          '0011-order-context': orderContextMigration(database),
         }),
     },
   });

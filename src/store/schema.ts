@@ -311,6 +311,17 @@ export interface MessageOutboxTable {
   reply: string | null;
 }
 
+/** Context read from one HL7 v2 message (src/store/order-context.ts). */
+export interface OrderContextTable {
+  id: Generated<number>;
+  message_type: string;
+  patient_id: string;
+  accession_number: string | null;
+  priority: string | null;
+  trauma_activation: string | null;
+  received_at: number;
+}
+
 export interface DB {
   patients: PatientsTable;
   studies: StudiesTable;
@@ -331,4 +342,5 @@ export interface DB {
   outbox: OutboxTable;
   hl7_received: Hl7ReceivedTable;
   message_outbox: MessageOutboxTable;
+  order_context: OrderContextTable;
 }

@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { OrderContext } from '../hl7/order-context.js';
+import type { DB } from './schema.js';
+
+/** The context HL7 messages brought, kept one row per message so the latest word on an order or a patient wins and the history stays. */
+
+export async function recordOrderContext(db: Kysely<DB>, context: OrderContext, now: number): Promise<void> {
+  await db
+    .insertInto('order_context')
+    .values({
+      message_type: context.messageType,
+      patient_id: context.patientId,
+      accession_number: context.accessionNumber ?? null,
+      priority: context.priority ?? null,
+      trauma_activation: context.traumaActivation ?? null,
+      received_at: now,
+    })
+    .execute();
+}
+
+/** What is known of an order: its latest priority, and the latest trauma activation of the order or else of its patient. */
+export async function orderContext(db: Kysely<DB>, accessionNumber: string, patientId: string): Promise<{ priority?: string; traumaActivation?: string }> {
+  const latest = async (column: 'priority' | 'trauma_activation', key: 'accession_number' | 'patient_id', keyValue: string) =>
+    (await db.selectFrom('order_context').select(column).where(key, '=', keyValue).where(column, 'is not', null).orderBy('id', 'desc').executeTakeFirst())?.[column] ?? undefined;
+  const priority = await latest('priority', 'accession_number', accessionNumber);
+  const traumaActivation = (await latest('trauma_activation', 'accession_number', accessionNumber)) ?? (await latest('trauma_activation', 'patient_id', patientId));
+  return { ...(priority ? { priority } : {}), ...(traumaActivation ? { traumaActivation } : {}) };
+}
