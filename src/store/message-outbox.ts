@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { appendAudit } from './audit-log.js';
 import type { Database } from './database.js';
 import { enqueueJob } from './job-queue.js';
-import type { DB, JobsTable } from './schema.js';
+import { sendStatusOf } from './outbox.js';
+import type { DB } from './schema.js';
 
 /**
  * The message outbox: every HL7 v2 message the hub sends is a row here, written in the same
@@ -106,12 +107,6 @@ export async function recordMessageSent(database: Database, entry: MessageEntry,
   });
 }
 
-function statusOf(sentAt: number | null, job: JobsTable['status'] | null): MessageStatus['status'] {
-  if (sentAt !== null) return 'sent';
-  if (job === 'failed') return 'failed';
-  return job === 'running' ? 'running' : 'pending';
-}
-
 /** A study's messages, oldest first, each with where its sending stands. */
 export async function listMessages(db: Kysely<DB>, studyUid: string): Promise<MessageStatus[]> {
   const rows = await db
@@ -124,6 +119,6 @@ export async function listMessages(db: Kysely<DB>, studyUid: string): Promise<Me
     .execute();
   return rows.map((r) => {
     const entry = entryOf(r);
-    return { ...entry, status: statusOf(entry.sentAt, r.job_status), attempts: r.job_attempts ?? 0, lastError: r.job_error };
+    return { ...entry, status: sendStatusOf(entry.sentAt, r.job_status), attempts: r.job_attempts ?? 0, lastError: r.job_error };
   });
 }

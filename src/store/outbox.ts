@@ -119,7 +119,8 @@ export async function recordOutboxSent(database: Database, entry: OutboxEntry, s
   });
 }
 
-function statusOf(sentAt: number | null, job: JobsTable['status'] | null): OutboxStatus['status'] {
+/** Where a queued send stands from its row's sent time and its job's status (the message outbox uses it too). */
+export function sendStatusOf(sentAt: number | null, job: JobsTable['status'] | null): OutboxStatus['status'] {
   if (sentAt !== null) return 'sent';
   if (job === 'failed') return 'failed';
   if (job === 'running') return 'running';
@@ -138,7 +139,7 @@ export async function listOutbox(db: Kysely<DB>, studyUid: string): Promise<Outb
     .execute();
   return rows.map((r) => {
     const entry = entryOf(r);
-    const status = statusOf(entry.sentAt, r.job_status);
+    const status = sendStatusOf(entry.sentAt, r.job_status);
     return {
       ...entry,
       status,
