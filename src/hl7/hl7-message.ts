@@ -126,4 +126,7 @@ export function fieldText(segment: Hl7Segment | undefined, n: number, component 
   return segment?.fields[n - 1]?.[0]?.[component - 1]?.[0] ?? '';
 }
 
+/** MSH-9 as message code ^ trigger event, e.g. ADT^A01. */
+export const messageTypeOf = (msh: Hl7Segment | undefined): string => `${fieldText(msh, 9)}^${fieldText(msh, 9, 2)}`;
+
 export const segmentOf = (message: Hl7Message, id: string): Hl7Segment | undefined => message.segments.find((s) => s.id === id);

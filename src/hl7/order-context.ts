@@ -1,5 +1,4 @@
-import type { Hl7Message, Hl7Segment } from './hl7-message.js';
-import { fieldText, segmentOf } from './hl7-message.js';
+import { fieldText, messageTypeOf, segmentOf, type Hl7Message } from './hl7-message.js';
 
 /**
  * What routing and triage can use from a RIS or EHR message: the patient, the order (accession
@@ -28,8 +27,6 @@ export function fieldAt(message: Hl7Message, path: string): string {
 }
 
 const nonEmpty = (...values: string[]): string | undefined => values.find((v) => v !== '');
-
-export const messageTypeOf = (msh: Hl7Segment | undefined): string => `${fieldText(msh, 9)}^${fieldText(msh, 9, 2)}`;
 
 /** The context a message carries; undefined for a message type it does not read. */
 export function orderContextOf(message: Hl7Message, traumaActivationField?: string): OrderContext | undefined {

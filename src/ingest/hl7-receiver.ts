@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import { startMllpServer, type MllpListener } from '../adapters/mllp/mllp-server.js';
 import type { Config } from '../config/schema.js';
 import type { Outcome } from '../hl7/acknowledgement.js';
-import { fieldText, segmentOf, type Hl7Message } from '../hl7/hl7-message.js';
-import { messageTypeOf, orderContextOf, SUPPORTED_TYPES } from '../hl7/order-context.js';
+import { fieldText, messageTypeOf, segmentOf, type Hl7Message } from '../hl7/hl7-message.js';
+import { orderContextOf, SUPPORTED_TYPES } from '../hl7/order-context.js';
 import type { Database } from '../store/database.js';
 import { recordOrderContext } from '../store/order-context.js';
 

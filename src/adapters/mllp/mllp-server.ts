@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { acknowledgement, wantsCommitAck, type Outcome } from '../../hl7/acknowledgement.js';
 import { hl7Timestamp } from '../../hl7/hl7-timestamp.js';
-import { encodeMessage, fieldText, parseMessage, segmentOf, value, type Hl7Message } from '../../hl7/hl7-message.js';
+import { encodeMessage, fieldText, messageTypeOf, parseMessage, segmentOf, value, type Hl7Message } from '../../hl7/hl7-message.js';
 import { frame, MllpDecoder } from '../../hl7/mllp-framing.js';
 import { findReceived, recordReceived } from '../../store/hl7-received.js';
 import type { DB } from '../../store/schema.js';
@@ -90,7 +90,7 @@ async function handleOnce(deps: MllpServerDeps, message: Hl7Message, text: strin
     outcome = { kind: 'error', text: (err as Error).message };
   }
   const ack = encodeMessage(acknowledgement(message, outcome, { controlId: newControlId(), timestamp: hl7Timestamp(deps.now()) }));
-  const recorded = controlId === '' || outcome.kind === 'rejected' ? ack : await recordReceived(deps.db, { sender, controlId, messageType: fieldText(msh, 9) + (fieldText(msh, 9, 2) ? `^${fieldText(msh, 9, 2)}` : ''), message: text, ack }, deps.now());
+  const recorded = controlId === '' || outcome.kind === 'rejected' ? ack : await recordReceived(deps.db, { sender, controlId, messageType: messageTypeOf(msh), message: text, ack }, deps.now());
   deps.log.info({ peer, sender, controlId, outcome: outcome.kind }, 'HL7 message received');
   return wantsCommitAck(message, outcome) ? recorded : undefined;
 }
