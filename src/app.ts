@@ -45,6 +45,8 @@ export interface App {
   ingest: IngestDeps;
   route: RouteDeps;
   analysis: AnalysisDeps;
+  /** The criticality table and the site's AIS mapping. */
+  triage: TriageTables;
   http: FastifyInstance;
   close(): Promise<void>;
 }
@@ -98,6 +100,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     objects,
     registry,
     ingest,
+    triage,
     route,
     analysis,
     http,

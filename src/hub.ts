@@ -54,7 +54,7 @@ export async function startHub(config: Config, deps: AppDeps = {}): Promise<Runn
 function startJobs(app: App): JobEngine | undefined {
   const { jobs } = app.config;
   if (jobs.concurrency === 0) return undefined;
-  const publish = { config: app.config, database: app.database, objects: app.objects, log: app.log, now: app.ingest.now };
+  const publish = { config: app.config, database: app.database, objects: app.objects, log: app.log, now: app.ingest.now, triage: app.triage };
   return startJobEngine(
     { database: app.database, log: app.log, now: app.ingest.now, registry: app.registry },
     {

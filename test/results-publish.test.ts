@@ -22,7 +22,7 @@ import { startTestHub, tempDir, type TestHub } from './support/test-hub.js';
 import { until } from './support/until.js';
 
 /**
- * A shown analysis result end to end: the head CT analyzer in assistive mode, its SR, SEG, KOS and
+ * A shown analysis result end to end: the head CT analyzer in active mode, its SR, SEG, KOS and
  * summary image written, valid by dicom3tools and DCMTK, and sent through the outbox to a real
  * storescp and two real Orthancs (one by C-STORE, one by STOW-RS) that return them by WADO-RS:
  * byte for byte after STOW-RS, element for element after C-STORE, where Orthanc re-encodes sequence
@@ -78,11 +78,15 @@ describe('result objects of a shown analysis', { skip }, () => {
       jobs: { pollIntervalMs: 50, backoffBaseMs: 10, backoffMaxMs: 20 },
       destinations,
       results: { destinations: Object.keys(destinations), objects: { summaryImage: true } },
-      hl7: { peers: { ris: { host: '127.0.0.1', port: ris.port, receivingApplication: 'RIS', receivingFacility: 'TRAUMA' } }, resultPeers: ['ris'] },
+      hl7: {
+        peers: { ris: { host: '127.0.0.1', port: ris.port, receivingApplication: 'RIS', receivingFacility: 'TRAUMA' } },
+        resultPeers: ['ris'],
+        priorityUpdate: { peers: ['ris'], messageType: 'OMG^O19^OMG_O19', fields: { 'ORC-1': 'XO', 'TQ1-9': '{priority}', 'OBR-3': '{accessionNumber}', 'ZPR-1': '{level}', 'NTE-3': '{reason}' }, priorities: { critical: 'STAT', urgent: 'ASAP' } },
+      },
     });
 
     assert.equal((await http('PUT', '/api/analyzers/radbridge-head-ct/versions/1.0.0/approval', { approval: 'approved', reason: 'reference method' })).status, 200);
-    assert.equal((await http('PUT', '/api/analyzers/radbridge-head-ct/mode', { mode: 'assistive', reason: 'shown to readers' })).status, 200);
+    assert.equal((await http('PUT', '/api/analyzers/radbridge-head-ct/mode', { mode: 'active', reason: 'reprioritizes the worklist' })).status, 200);
     const rules = { version: 1, rules: [{ id: 'head-ct', when: { classification: 'regions', in: ['head'] }, actions: [{ run: { analyzers: ['radbridge-head-ct'] } }], lane: 'urgent' }] };
     assert.equal((await http('PUT', '/api/rules', { document: rules, reason: 'head CT to the reference analyzer' })).status, 201);
 
@@ -98,8 +102,8 @@ describe('result objects of a shown analysis', { skip }, () => {
         const r = await fetch(`${hub.url}/api/studies/${study.input.studyUid}/outbox`);
         const { objects, messages } = (await r.json()) as { objects: OutboxStatus[]; messages: Array<Record<string, unknown>> };
         const done = (s: unknown) => s === 'sent' || s === 'failed';
-        if (messages.length === 1 && messages.every((m) => done(m.status))) outboxMessages = messages;
-        return objects.length === KINDS.length * Object.keys(destinations).length && objects.every((o) => done(o.status)) && outboxMessages.length === 1 ? objects : undefined;
+        if (messages.length === 2 && messages.every((m) => done(m.status))) outboxMessages = messages;
+        return objects.length === KINDS.length * Object.keys(destinations).length && objects.every((o) => done(o.status)) && outboxMessages.length === 2 ? objects : undefined;
       },
       120_000,
     );
@@ -174,9 +178,24 @@ describe('result objects of a shown analysis', { skip }, () => {
     assert.equal(child(group, '121232')?.UID, study.input.series[0]?.seriesUid, 'the segmented series');
   });
 
+  it('moves the study up the RIS worklist once, by the site’s mapping, at the level the criticality table gives the haemorrhage', () => {
+    const update = risReceived.find((m) => fieldText(segmentOf(m, 'MSH'), 9) === 'OMG');
+    assert.ok(update, 'a priority update after the ORU');
+    assert.equal(risReceived.indexOf(update), 1);
+    const level = fieldText(segmentOf(update, 'ZPR'), 1);
+    assert.ok(level === 'urgent' || level === 'critical', level);
+    assert.equal(fieldText(segmentOf(update, 'TQ1'), 9), level === 'critical' ? 'STAT' : 'ASAP');
+    assert.equal(fieldText(segmentOf(update, 'ORC'), 1), 'XO');
+    assert.equal(fieldText(segmentOf(update, 'PID'), 3), fieldText(segmentOf(risReceived[0] as Hl7Message, 'PID'), 3), 'the same patient as the ORU');
+    assert.notEqual(fieldText(segmentOf(update, 'PID'), 3), '');
+    assert.match(fieldText(segmentOf(update, 'NTE'), 3), /intracranial haemorrhage/);
+    assert.deepEqual(outboxMessages.map((m) => m.status), ['sent', 'sent']);
+  });
+
   it('sends the RIS the preliminary ORU^R01 once, acknowledged AA, with the haemorrhage coded, its side and volume; the API shows its status, not its text', () => {
-    assert.equal(risReceived.length, 1);
-    const [message] = risReceived;
+    const oru = risReceived.filter((m) => fieldText(segmentOf(m, 'MSH'), 9) === 'ORU');
+    assert.equal(oru.length, 1);
+    const [message] = oru;
     const msh = segmentOf(message as Hl7Message, 'MSH');
     assert.deepEqual([fieldText(msh, 9), fieldText(msh, 9, 2), fieldText(msh, 5), fieldText(msh, 6)], ['ORU', 'R01', 'RIS', 'TRAUMA']);
     assert.equal(fieldText(segmentOf(message as Hl7Message, 'ZDS'), 1), study.input.studyUid);

@@ -1,9 +1,13 @@
 import type { Config } from '../config/schema.js';
 import { lanePriority } from '../domain/lane.js';
 import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
-import { findAnalysisResult } from '../store/analysis-results.js';
+import { findAnalysisResult, type StoredAnalysisResult } from '../store/analysis-results.js';
 import { encodeMessage } from '../hl7/hl7-message.js';
+import { evaluateCriticality } from '../domain/criticality.js';
+import { summarizeInjuries } from '../domain/injury-summary.js';
 import { controlIdOf, oruMessage } from '../notify/oru-message.js';
+import { priorityUpdateMessage } from '../notify/priority-update.js';
+import type { TriageTables } from '../triage/triage-files.js';
 import { queueMessages } from '../store/message-outbox.js';
 import { queueOutbox } from '../store/outbox.js';
 import { recordResultObjects, type ResultObject } from '../store/result-objects.js';
@@ -17,7 +21,7 @@ import { resultDocumentOf } from './result-document-of.js';
 import { summaryImage, summaryImageSource } from './sc/summary-image.js';
 import { measurementReport } from './sr/measurement-report.js';
 
-export type ResultsPublishDeps = PublishDeps & { config: Pick<Config, 'destinations' | 'dicom' | 'results' | 'hl7'> };
+export type ResultsPublishDeps = PublishDeps & { config: Pick<Config, 'destinations' | 'dicom' | 'results' | 'hl7'>; triage: Pick<TriageTables, 'criticality'> };
 
 type Written = { kind: string; dataset: Record<string, unknown> };
 
@@ -43,6 +47,25 @@ function oruMessages(hl7: Config['hl7'], doc: ResultDocument, now: number): Arra
     const peer = hl7.peers[destination];
     const controlId = controlIdOf(`${destination}/${messageKey}`);
     const message = oruMessage(doc, { controlId, receivingApplication: peer?.receivingApplication ?? '', receivingFacility: peer?.receivingFacility ?? '', now });
+    return { destination, messageKey, controlId, body: encodeMessage(message) };
+  });
+}
+
+/**
+ * The worklist priority update for each of `hl7.priorityUpdate.peers` when the result (of an active
+ * analyzer) makes the study urgent or critical by the criticality table; one per study and level,
+ * so a second result at the same level moves nothing again.
+ */
+function priorityUpdates(deps: ResultsPublishDeps, doc: ResultDocument, result: StoredAnalysisResult, now: number): Array<{ destination: string; messageKey: string; controlId: string; body: string }> {
+  const { hl7 } = deps.config;
+  const criticality = evaluateCriticality(summarizeInjuries([result]), deps.triage.criticality);
+  if (criticality.level === 'routine') return [];
+  const level = { ...criticality, level: criticality.level };
+  const messageKey = `priority/${result.studyUid}/${criticality.level}`;
+  return hl7.priorityUpdate.peers.map((destination) => {
+    const peer = hl7.peers[destination];
+    const controlId = controlIdOf(`${destination}/${messageKey}`);
+    const message = priorityUpdateMessage(doc.patientStudy, level, hl7.priorityUpdate, { controlId, receivingApplication: peer?.receivingApplication ?? '', receivingFacility: peer?.receivingFacility ?? '', now });
     return { destination, messageKey, controlId, body: encodeMessage(message) };
   });
 }
@@ -89,7 +112,7 @@ export function resultsPublishHandler(deps: ResultsPublishDeps): JobHandler<'res
     await recordResultObjects(deps.database, objects, now);
     const queued = deps.config.results.destinations.flatMap((destination) => objects.map((o) => ({ ...o, destination })));
     await queueOutbox(deps.database, queued, now, { maxAttempts: deps.config.results.maxAttempts, priority: lanePriority(payload.lane) });
-    const messages = oruMessages(deps.config.hl7, doc, now);
+    const messages = [...oruMessages(deps.config.hl7, doc, now), ...(result.mode === 'active' ? priorityUpdates(deps, doc, result, now) : [])];
     await queueMessages(deps.database, messages.map((m) => ({ ...m, studyUid: result.studyUid })), now, { maxAttempts: deps.config.hl7.maxAttempts, priority: lanePriority(payload.lane) });
     deps.log.info({ studyUid: result.studyUid, jobId: ctx.jobId, analyzer: `${result.analyzerId}@${result.analyzerVersion}`, objects: objects.map((o) => o.objectKind), queued: queued.length, hl7: messages.length }, 'result objects written');
   };
