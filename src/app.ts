@@ -28,6 +28,7 @@ import { migrate } from './store/migrations.js';
 import { ObjectStore } from './store/object-store.js';
 import type { RouteDeps } from './route/route-deps.js';
 import { installRulesFile } from './route/rules-file.js';
+import { studyClinicalContext } from './store/order-context.js';
 
 export interface AppDeps {
   log?: Logger;
@@ -63,7 +64,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   collectDefaultMetrics({ register: registry });
   const ingest: IngestDeps = { config, database, objects, log, metrics: createIngestMetrics(registry), now };
   const destinations = Object.keys(config.destinations);
-  const route: RouteDeps = { database, objects, log, now, destinations, clinicalContext: () => Promise.resolve({}) };
+  const route: RouteDeps = { database, objects, log, now, destinations, clinicalContext: (studyUid) => studyClinicalContext(database.db, studyUid) };
   const analysis: AnalysisDeps = { database, objects, log, now, site: config.site, pixelCleaning: config.deidentification.pixelCleaning };
   let triage: TriageTables;
   try {

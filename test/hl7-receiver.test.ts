@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { sendFiles } from '../src/adapters/dimse/dimse-scu.js';
 import { MllpClient } from '../src/adapters/mllp/mllp-client.js';
 import { loadConfig } from '../src/config/load.js';
 import { orderContext } from '../src/store/order-context.js';
-import { startTestHub, type TestHub } from './support/test-hub.js';
+import { writeCtStudy } from './support/head-ct-study.js';
+import { startTestHub, tempDir, type TestHub } from './support/test-hub.js';
 
 /** The hub's HL7 v2 receiver: ADT, ORM and OMI from a RIS over a real MLLP connection become order and trauma activation context. */
 
@@ -38,6 +41,18 @@ describe('HL7 v2 receiver', () => {
     const anonymous = await client.send(`${msh('ADT^A08^ADT_A01', 'IN-5')}PID|1\r`);
     assert.equal(anonymous.code, 'AE');
     assert.match(anonymous.text, /PID-3 \(patient ID\) is empty/);
+  });
+
+  it('gives routing the trauma activation and priority of a stored study, found by its accession number and patient ID', async () => {
+    const dir = tempDir();
+    const study = writeCtStudy('trauma-ct-head', dir, { seed: 2, normal: true, matrix: 32, extra: { PatientID: 'P-90', AccessionNumber: 'ACC-90' } });
+    assert.equal((await sendFiles({ host: '127.0.0.1', port: hub.dicomPort, callingAeTitle: 'CT_HEAD1', calledAeTitle: 'RADBRIDGE' }, study.instances.map((i) => i.file))).failures.length, 0);
+    rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(await hub.app.route.clinicalContext(study.input.studyUid), {}, 'nothing known yet');
+    await client.send(`${msh('ADT^A04^ADT_A01', 'IN-6')}PID|1||P-90||Poe^Pat\rZTA|LEVEL2\r`);
+    await client.send(`${msh('ORM^O01^ORM_O01', 'IN-7')}PID|1||P-90\rORC|NW||||||^^^^^S\rOBR|1||ACC-90\r`);
+    assert.deepEqual(await hub.app.route.clinicalContext(study.input.studyUid), { priority: 'S', traumaActivation: 'LEVEL2' });
+    assert.deepEqual(await hub.app.route.clinicalContext('1.2.3.999'), {}, 'an unknown study has no context');
   });
 
   it('refuses a configured trauma activation field that is not SEG-n', () => {

@@ -10,6 +10,6 @@ export interface RouteDeps {
   now: () => number;
   /** The names of the configured destinations: a rules change forwarding anywhere else is refused. */
   destinations: readonly string[];
-  /** Clinical context of a study (e.g. { traumaActivation: true } from an HL7 order); empty until a stage supplies it. */
+  /** Clinical context of a study: { priority, traumaActivation } from the HL7 orders and admissions received (src/store/order-context.ts). */
   clinicalContext: (studyUid: string) => Promise<Record<string, unknown>>;
 }

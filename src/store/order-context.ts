@@ -18,6 +18,21 @@ export async function recordOrderContext(db: Kysely<DB>, context: OrderContext, 
     .execute();
 }
 
+/**
+ * The clinical context routing rules see for a study (`context` predicates): its order's priority
+ * and trauma activation, found by the study's accession number and patient ID in the index.
+ */
+export async function studyClinicalContext(db: Kysely<DB>, studyUid: string): Promise<Record<string, unknown>> {
+  const study = await db
+    .selectFrom('studies as st')
+    .innerJoin('patients as p', 'p.id', 'st.patient_fk')
+    .select(['st.accession_number', 'p.patient_id'])
+    .where('st.study_uid', '=', studyUid)
+    .executeTakeFirst();
+  if (!study) return {};
+  return orderContext(db, study.accession_number ?? '', study.patient_id);
+}
+
 /** What is known of an order: its latest priority, and the latest trauma activation of the order or else of its patient. */
 export async function orderContext(db: Kysely<DB>, accessionNumber: string, patientId: string): Promise<{ priority?: string; traumaActivation?: string }> {
   const latest = async (column: 'priority' | 'trauma_activation', key: 'accession_number' | 'patient_id', keyValue: string) =>
