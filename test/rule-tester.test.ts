@@ -143,14 +143,14 @@ describe('the rule tester', () => {
   it('radbridge rules test explains the rules on files offline, grouped by series', async () => {
     const rulesFile = path.join(tempDir(), 'rules.yaml');
     copyFileSync(exampleRules, rulesFile);
-    const r = await cli('rules', 'test', headDir, '--rules', rulesFile, '--sender', 'CT_TRAUMA1', '--at', '2026-03-02T21:30:00Z', '--context', 'traumaActivation=false');
+    const r = await cli('rules', 'test', headDir, '--rules', rulesFile, '--sender', 'CT_TRAUMA1', '--at', '2026-03-02T21:30:00Z', '--context', 'traumaActivation=LEVEL1');
     assert.equal(r.code, 0, r.stderr);
     const blocks = r.stdout.split(/^series /m).slice(1);
     assert.equal(blocks.length, 2, 'two series');
     assert.match(blocks[0] ?? '', /^\S+ \(sender CT_TRAUMA1; body region head\)/);
     assert.match(blocks[0] ?? '', /MATCHED {5}trauma-head-ct \[urgent\]: run intracranial-haemorrhage/);
     assert.match(blocks[0] ?? '', /yes time: found mon 22:30 Europe\/Berlin -- between 22:00 and 07:00 \(Europe\/Berlin\)/);
-    assert.match(blocks[0] ?? '', /no {2}context traumaActivation: found \[false\] -- equals true/);
+    assert.match(blocks[0] ?? '', /yes context traumaActivation: found \["LEVEL1"\] -- exists/);
     assert.match(blocks[0] ?? '', /=> run intracranial-haemorrhage \(urgent, rule trauma-head-ct\)\n {2}=> forward to teleradiology/);
     assert.match(blocks[1] ?? '', /MATCHED {5}trauma-head-ct \[urgent\]: this series is not selected\n/);
     assert.match(blocks[1] ?? '', /series selection for run intracranial-haemorrhage:\n {8}no {2}not -- the part fails\n {10}yes classification ct\.kernel: found \["bone"\] -- equals "bone"/);
