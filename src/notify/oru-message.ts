@@ -14,7 +14,8 @@ import type { ResultDocument } from '../publish/result-document.js';
  * designators, which are HL7 table 0396's (SCT, DCM, LN, UCUM, RADLEX). Pure.
  */
 
-export interface OruContext {
+/** What the MSH of a message the hub sends a peer takes besides the message itself (ORU, priority update). */
+export interface MessageContext {
   /** MSH-10, the same on every try (controlIdOf). */
   controlId: string;
   receivingApplication: string;
@@ -48,7 +49,7 @@ function findingSegments(finding: Finding, subId: number, next: () => number, me
   ];
 }
 
-export function oruMessage(doc: ResultDocument, context: OruContext): Hl7Message {
+export function oruMessage(doc: ResultDocument, context: MessageContext): Hl7Message {
   const ps = doc.patientStudy;
   const time = hl7Timestamp(context.now);
   const observed = hl7Timestamp(doc.createdAt);

@@ -2,6 +2,7 @@ import type { Criticality } from '../domain/criticality.js';
 import { components, value, type Hl7Message, type Hl7Segment } from '../hl7/hl7-message.js';
 import { hl7Timestamp } from '../hl7/hl7-timestamp.js';
 import type { PatientStudyAttributes } from '../publish/result-document.js';
+import type { MessageContext } from './oru-message.js';
 
 /**
  * The message that moves a study up a RIS's reading worklist when an active analyzer finds it
@@ -22,13 +23,6 @@ export interface PriorityMapping {
   priorities: { critical: string; urgent: string };
 }
 
-export interface PriorityContext {
-  controlId: string;
-  receivingApplication: string;
-  receivingFacility: string;
-  now: number;
-}
-
 const FIELD = /^([A-Z][A-Z0-9]{2})-(\d+)(?:\.(\d+))?$/;
 
 function render(template: string, values: Record<Placeholder, string>): string {
@@ -46,7 +40,7 @@ function setField(segment: Hl7Segment, n: number, c: number, text: string): void
   segment.fields[n - 1] = field;
 }
 
-export function priorityUpdateMessage(ps: PatientStudyAttributes, criticality: Criticality & { level: 'urgent' | 'critical' }, mapping: PriorityMapping, context: PriorityContext): Hl7Message {
+export function priorityUpdateMessage(ps: PatientStudyAttributes, criticality: Criticality & { level: 'urgent' | 'critical' }, mapping: PriorityMapping, context: MessageContext): Hl7Message {
   const values: Record<Placeholder, string> = {
     priority: mapping.priorities[criticality.level],
     level: criticality.level,

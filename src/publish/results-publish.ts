@@ -1,15 +1,15 @@
 import type { Config } from '../config/schema.js';
-import { lanePriority } from '../domain/lane.js';
-import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
-import { findAnalysisResult, type StoredAnalysisResult } from '../store/analysis-results.js';
-import { encodeMessage } from '../hl7/hl7-message.js';
 import { evaluateCriticality } from '../domain/criticality.js';
 import { summarizeInjuries } from '../domain/injury-summary.js';
-import { controlIdOf, oruMessage } from '../notify/oru-message.js';
+import { lanePriority } from '../domain/lane.js';
+import { encodeMessage, type Hl7Message } from '../hl7/hl7-message.js';
+import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
+import { controlIdOf, oruMessage, type MessageContext } from '../notify/oru-message.js';
 import { priorityUpdateMessage } from '../notify/priority-update.js';
-import type { TriageTables } from '../triage/triage-files.js';
-import { queueMessages } from '../store/message-outbox.js';
+import { findAnalysisResult, type StoredAnalysisResult } from '../store/analysis-results.js';
+import { queueMessages, type OutboxMessage } from '../store/message-outbox.js';
 import { queueOutbox } from '../store/outbox.js';
+import type { TriageTables } from '../triage/triage-files.js';
 import { recordResultObjects, type ResultObject } from '../store/result-objects.js';
 import { binarySegmentation, segmentReferences } from './seg/binary-segmentation.js';
 import { keyObjectSelection } from './kos/key-object-selection.js';
@@ -40,34 +40,33 @@ async function writtenObjects(deps: ResultsPublishDeps, doc: ResultDocument, stu
   return out;
 }
 
-/** The preliminary ORU^R01 of the result for each of `hl7.resultPeers`, with its stable MSH-10. */
-function oruMessages(hl7: Config['hl7'], doc: ResultDocument, now: number): Array<{ destination: string; messageKey: string; controlId: string; body: string }> {
-  const messageKey = `oru/${doc.resultKey}/${doc.revision}`;
-  return hl7.resultPeers.map((destination) => {
+type PeerMessage = Omit<OutboxMessage, 'studyUid'>;
+
+/** One logical message for each of `peers`, each with its stable MSH-10 and the peer's receiving application and facility. */
+function toPeers(hl7: Config['hl7'], peers: readonly string[], messageKey: string, now: number, build: (context: MessageContext) => Hl7Message): PeerMessage[] {
+  return peers.map((destination) => {
     const peer = hl7.peers[destination];
     const controlId = controlIdOf(`${destination}/${messageKey}`);
-    const message = oruMessage(doc, { controlId, receivingApplication: peer?.receivingApplication ?? '', receivingFacility: peer?.receivingFacility ?? '', now });
+    const message = build({ controlId, receivingApplication: peer?.receivingApplication ?? '', receivingFacility: peer?.receivingFacility ?? '', now });
     return { destination, messageKey, controlId, body: encodeMessage(message) };
   });
 }
+
+/** The preliminary ORU^R01 of the result for each of `hl7.resultPeers`. */
+const oruMessages = (hl7: Config['hl7'], doc: ResultDocument, now: number): PeerMessage[] =>
+  toPeers(hl7, hl7.resultPeers, `oru/${doc.resultKey}/${doc.revision}`, now, (context) => oruMessage(doc, context));
 
 /**
  * The worklist priority update for each of `hl7.priorityUpdate.peers` when the result (of an active
  * analyzer) makes the study urgent or critical by the criticality table; one per study and level,
  * so a second result at the same level moves nothing again.
  */
-function priorityUpdates(deps: ResultsPublishDeps, doc: ResultDocument, result: StoredAnalysisResult, now: number): Array<{ destination: string; messageKey: string; controlId: string; body: string }> {
+function priorityUpdates(deps: ResultsPublishDeps, doc: ResultDocument, result: StoredAnalysisResult, now: number): PeerMessage[] {
   const { hl7 } = deps.config;
   const criticality = evaluateCriticality(summarizeInjuries([result]), deps.triage.criticality);
   if (criticality.level === 'routine') return [];
-  const level = { ...criticality, level: criticality.level };
-  const messageKey = `priority/${result.studyUid}/${criticality.level}`;
-  return hl7.priorityUpdate.peers.map((destination) => {
-    const peer = hl7.peers[destination];
-    const controlId = controlIdOf(`${destination}/${messageKey}`);
-    const message = priorityUpdateMessage(doc.patientStudy, level, hl7.priorityUpdate, { controlId, receivingApplication: peer?.receivingApplication ?? '', receivingFacility: peer?.receivingFacility ?? '', now });
-    return { destination, messageKey, controlId, body: encodeMessage(message) };
-  });
+  const raised = { ...criticality, level: criticality.level };
+  return toPeers(hl7, hl7.priorityUpdate.peers, `priority/${result.studyUid}/${criticality.level}`, now, (context) => priorityUpdateMessage(doc.patientStudy, raised, hl7.priorityUpdate, context));
 }
 
 const uidOf = (dataset: Record<string, unknown>, keyword: string): string => {
