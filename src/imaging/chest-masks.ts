@@ -1,5 +1,5 @@
 import { enclosedBy } from './binary-morphology.js';
-import { connectedComponents, type Component, type Index3, type IndexBox } from './connected-components.js';
+import { connectedComponents, eachVoxel, wholeGrid, type Component, type Index3, type IndexBox } from './connected-components.js';
 import { paintRuns } from './mask-runs.js';
 import type { Volume } from './volume.js';
 import { voxelVolumeMm3 } from './voxel-affine.js';
@@ -49,21 +49,13 @@ export function patientX(volume: Volume, i: number, j: number, k: number): numbe
  * picked voxels are labelled `candidate` while they are grouped and `from` again before this returns.
  */
 export function candidateComponents(labels: Uint8Array, dims: Index3, from: number, box: IndexBox, pick: (voxel: number, i: number, j: number, k: number) => boolean, options: { weight?: (voxel: number) => number } = {}): Component[] {
-  const [nx, ny] = dims;
-  for (let k = box.min[2]; k <= box.max[2]; k++) {
-    for (let j = box.min[1]; j <= box.max[1]; j++) {
-      for (let i = box.min[0], v = box.min[0] + nx * (j + ny * k); i <= box.max[0]; i++, v++) {
-        if (labels[v] === from && pick(v, i, j, k)) labels[v] = CHEST_LABEL.candidate;
-      }
-    }
-  }
+  eachVoxel(dims, box, (v, i, j, k) => {
+    if (labels[v] === from && pick(v, i, j, k)) labels[v] = CHEST_LABEL.candidate;
+  });
   const components = connectedComponents(labels, dims, CHEST_LABEL.candidate, 6, { ...options, box });
   for (const c of components) paintRuns(labels, c.runs, from);
   return components;
 }
-
-/** The whole grid as a box. */
-export const wholeGrid = (dims: Index3): IndexBox => ({ min: [0, 0, 0], max: [dims[0] - 1, dims[1] - 1, dims[2] - 1] });
 
 /** Fills, in each slice, the non-body pixels that the slice border cannot reach (4-connected). */
 function fillHolesSliceWise(labels: Uint8Array, dims: Index3): void {

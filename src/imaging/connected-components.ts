@@ -87,9 +87,22 @@ function rowRuns(grid: Uint8Array, dims: Index3, value: number, box: IndexBox): 
   return { runs, rowFirst };
 }
 
+/** The whole grid as a box. */
+export const wholeGrid = (dims: Index3): IndexBox => ({ min: [0, 0, 0], max: [dims[0] - 1, dims[1] - 1, dims[2] - 1] });
+
+/** Calls `visit` for each voxel (index v, i, j, k) of `box`, in grid order. */
+export function eachVoxel(dims: Index3, box: IndexBox, visit: (v: number, i: number, j: number, k: number) => void): void {
+  const [nx, ny] = dims;
+  for (let k = box.min[2]; k <= box.max[2]; k++) {
+    for (let j = box.min[1]; j <= box.max[1]; j++) {
+      for (let i = box.min[0], v = box.min[0] + nx * (j + ny * k); i <= box.max[0]; i++, v++) visit(v, i, j, k);
+    }
+  }
+}
+
 /** `box` clipped to the grid; the whole grid when there is none. */
 function clippedBox(dims: Index3, box: IndexBox | undefined): IndexBox {
-  const max = dims.map((n) => n - 1) as Index3;
+  const { max } = wholeGrid(dims);
   if (!box) return { min: [0, 0, 0], max };
   return { min: box.min.map((m) => Math.max(0, m)) as Index3, max: box.max.map((m, a) => Math.min(max[a] ?? 0, m)) as Index3 };
 }

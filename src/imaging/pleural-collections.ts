@@ -1,5 +1,5 @@
 import { candidateComponents, CHEST_LABEL, type ChestMasks } from './chest-masks.js';
-import type { Component, Index3, IndexBox } from './connected-components.js';
+import { eachVoxel, type Component, type Index3, type IndexBox } from './connected-components.js';
 import { ellipsoidFit, insideEllipsoid, type Ellipsoid } from './ellipsoid-fit.js';
 import { unionRuns } from './mask-runs.js';
 import type { Vec3 } from './slice-geometry.js';
@@ -94,16 +94,6 @@ function collectionOf(volume: Volume, side: Hemithorax, kept: readonly Component
 const minVoxelsOf = (volume: Volume, ml: number): number => (ml * 1000) / voxelVolumeMm3(volume.patientFromVoxel);
 
 const indexOf = (dims: Index3, v: number): Index3 => [v % dims[0], Math.floor(v / dims[0]) % dims[1], Math.floor(v / (dims[0] * dims[1]))];
-
-/** Calls `visit` for each voxel (index v, i, j, k) of `box`. */
-function eachVoxel(dims: Index3, box: IndexBox, visit: (v: number, i: number, j: number, k: number) => void): void {
-  const [nx, ny] = dims;
-  for (let k = box.min[2]; k <= box.max[2]; k++) {
-    for (let j = box.min[1]; j <= box.max[1]; j++) {
-      for (let i = box.min[0], v = box.min[0] + nx * (j + ny * k); i <= box.max[0]; i++, v++) visit(v, i, j, k);
-    }
-  }
-}
 
 /** Index of the voxel across `face` from (i, j, k), or -1 outside the grid. */
 function neighbourAcross(dims: Index3, i: number, j: number, k: number, face: Index3): number {

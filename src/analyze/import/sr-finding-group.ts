@@ -70,8 +70,9 @@ function graphicPoints(node: ContentNode, r: GroupReading, images: ImageReferenc
 
 /**
  * Images and patient points of the SCOORD, SCOORD3D, IMAGE (other than a Referenced Segment, which
- * names a SEG, not an image of the finding) and Series Instance UID items of the group. POINT graphics give the point, other graphics the box around them; with only one kind,
- * a single point is a point and several are a box.
+ * names a SEG, not an image of the finding) and Series Instance UID items of the group. POINT
+ * graphics give the point, other graphics the box around them; with only one kind, a single point
+ * is a point and several are a box.
  */
 function locationOf(r: GroupReading): FindingLocation | undefined {
   const images: ImageReference[] = [];
