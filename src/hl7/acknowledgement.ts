@@ -13,10 +13,10 @@ export type AckCode = 'AA' | 'AE' | 'AR' | 'CA' | 'CE' | 'CR';
 export type Outcome = { kind: 'accepted' } | { kind: 'error' | 'rejected'; text: string };
 
 /** Original mode unless the sender asked for an accept acknowledgement in MSH-15. */
-export const isEnhancedMode = (message: Hl7Message): boolean => fieldText(segmentOf(message, 'MSH'), 15) !== '';
+const isEnhancedMode = (message: Hl7Message): boolean => fieldText(segmentOf(message, 'MSH'), 15) !== '';
 
 /** The code answering `outcome` in the message's acknowledgement mode. */
-export function ackCodeOf(message: Hl7Message, outcome: Outcome): AckCode {
+function ackCodeOf(message: Hl7Message, outcome: Outcome): AckCode {
   const enhanced = isEnhancedMode(message);
   if (outcome.kind === 'accepted') return enhanced ? 'CA' : 'AA';
   if (outcome.kind === 'error') return enhanced ? 'CE' : 'AE';

@@ -55,7 +55,7 @@ export function escapeValue(text: string): string {
   return out;
 }
 
-export function unescapeValue(text: string): string {
+function unescapeValue(text: string): string {
   let out = '';
   for (let at = 0; at < text.length; ) {
     const ch = text[at] ?? '';
@@ -89,7 +89,7 @@ function checkId(id: string): void {
   if (!/^[A-Z][A-Z0-9]{2}$/.test(id)) throw new RadbridgeError('HL7_MALFORMED', `segment id ${JSON.stringify(id)} is not three upper-case letters or digits`);
 }
 
-export function encodeSegment(segment: Hl7Segment): string {
+function encodeSegment(segment: Hl7Segment): string {
   checkId(segment.id);
   if (segment.id === 'MSH') return ['MSH', ENCODING_CHARACTERS, ...segment.fields.slice(2).map(encodeField)].join(FIELD_SEPARATOR);
   return [segment.id, ...segment.fields.map(encodeField)].join(FIELD_SEPARATOR);

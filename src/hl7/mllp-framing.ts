@@ -6,8 +6,8 @@ import { RadbridgeError } from '../domain/errors.js';
  * encoder escapes (hl7-message.ts). Pure, apart from the decoder's buffer.
  */
 
-export const START_BLOCK = 0x0b;
-export const END_BLOCK = 0x1c;
+const START_BLOCK = 0x0b;
+const END_BLOCK = 0x1c;
 const CR = 0x0d;
 const LF = 0x0a;
 

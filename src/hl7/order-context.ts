@@ -20,7 +20,7 @@ export interface OrderContext {
 export const SUPPORTED_TYPES = ['ADT^A01', 'ADT^A04', 'ADT^A08', 'ORM^O01', 'OMI^O23'] as const;
 
 /** "SEG-n" (field n of the first such segment) or "SEG-n.c" (its component c). */
-export function fieldAt(message: Hl7Message, path: string): string {
+function fieldAt(message: Hl7Message, path: string): string {
   const match = /^([A-Z][A-Z0-9]{2})-(\d+)(?:\.(\d+))?$/.exec(path);
   if (!match) return '';
   return fieldText(segmentOf(message, match[1] ?? ''), Number(match[2]), match[3] ? Number(match[3]) : 1);

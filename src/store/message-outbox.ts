@@ -39,7 +39,7 @@ export interface MessageStatus extends MessageEntry {
   lastError: string | null;
 }
 
-export const messageJobKey = (destination: string, messageKey: string): string => `message.send/${destination}/${messageKey}`;
+const messageJobKey = (destination: string, messageKey: string): string => `message.send/${destination}/${messageKey}`;
 
 export async function queueMessages(database: Database, messages: readonly OutboxMessage[], now: number, options: { maxAttempts: number; priority?: number }): Promise<void> {
   await database.db.transaction().execute(async (trx) => {
