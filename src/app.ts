@@ -29,6 +29,9 @@ import { ObjectStore } from './store/object-store.js';
 import type { RouteDeps } from './route/route-deps.js';
 import { installRulesFile } from './route/rules-file.js';
 import { studyClinicalContext } from './store/order-context.js';
+import { registerAlertRoutes } from './adapters/http/alert-routes.js';
+import { createAlertMetrics, type AlertMetrics } from './notify/alert-metrics.js';
+import { loadNotifySecrets, type NotifySecrets } from './notify/notify-secrets.js';
 
 export interface AppDeps {
   log?: Logger;
@@ -48,6 +51,8 @@ export interface App {
   analysis: AnalysisDeps;
   /** The criticality table and the site's AIS mapping. */
   triage: TriageTables;
+  /** What the messages to people and systems need: the secrets read at start, the alert metrics. */
+  notify: { secrets: NotifySecrets; alertMetrics: AlertMetrics };
   http: FastifyInstance;
   close(): Promise<void>;
 }
@@ -67,8 +72,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const route: RouteDeps = { database, objects, log, now, destinations, clinicalContext: (studyUid) => studyClinicalContext(database.db, studyUid) };
   const analysis: AnalysisDeps = { database, objects, log, now, site: config.site, pixelCleaning: config.deidentification.pixelCleaning };
   let triage: TriageTables;
+  let secrets: NotifySecrets;
   try {
     triage = await loadTriageTables(config.triage);
+    secrets = await loadNotifySecrets(config);
     if (config.routing.rulesFile) await installRulesFile(database, config.routing.rulesFile, destinations, now());
     for (const module of [...config.analyzers, ...(deps.analyzers ?? [])]) {
       await registerAnalyzerModule(database, module, { actor: config.dicom.aeTitle, source: 'configuration', reason: 'listed in the configuration' }, now());
@@ -94,6 +101,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   registerOutboxRoutes(http, { database });
   registerVolumetryRoutes(http, analysis);
   registerInjuryRoutes(http, analysis, triage);
+  const notify = { secrets, alertMetrics: createAlertMetrics(registry) };
+  registerAlertRoutes(http, { config, database, now, secrets, metrics: notify.alertMetrics });
   return {
     config,
     log,
@@ -102,6 +111,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     registry,
     ingest,
     triage,
+    notify,
     route,
     analysis,
     http,

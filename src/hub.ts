@@ -9,7 +9,9 @@ import { studyPullHandler } from './ingest/study-pull.js';
 import { startJobEngine, type JobEngine } from './jobs/job-engine.js';
 import { routeCompletedSeries } from './route/route-series.js';
 import { outboxSendHandler } from './publish/outbox-send.js';
-import { messageSendHandler } from './notify/hl7-message-send.js';
+import { alertEscalateHandler } from './notify/alert-escalate.js';
+import { alertRaiseHandler } from './notify/alert-raise.js';
+import { messageSendHandler } from './notify/message-send.js';
 import { resultsPublishHandler } from './publish/results-publish.js';
 import { studyForwardHandler } from './publish/study-forward.js';
 
@@ -55,6 +57,7 @@ function startJobs(app: App): JobEngine | undefined {
   const { jobs } = app.config;
   if (jobs.concurrency === 0) return undefined;
   const publish = { config: app.config, database: app.database, objects: app.objects, log: app.log, now: app.ingest.now, triage: app.triage };
+  const notify = { config: app.config, database: app.database, log: app.log, now: app.ingest.now, secrets: app.notify.secrets, metrics: app.notify.alertMetrics };
   return startJobEngine(
     { database: app.database, log: app.log, now: app.ingest.now, registry: app.registry },
     {
@@ -66,7 +69,9 @@ function startJobs(app: App): JobEngine | undefined {
       'study.forward': studyForwardHandler(publish),
       'results.publish': resultsPublishHandler(publish),
       'outbox.send': outboxSendHandler(publish),
-      'message.send': messageSendHandler(publish),
+      'message.send': messageSendHandler(notify),
+      'alert.raise': alertRaiseHandler(notify),
+      'alert.escalate': alertEscalateHandler(notify),
     },
     { concurrency: jobs.concurrency, leaseMs: jobs.leaseMs, pollIntervalMs: jobs.pollIntervalMs, backoff: { baseMs: jobs.backoffBaseMs, maxMs: jobs.backoffMaxMs } },
   );

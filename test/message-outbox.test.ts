@@ -42,8 +42,8 @@ describe('message outbox to an MLLP receiver', () => {
   const plan = new Map<string, { delayMs?: number; outcomes: Outcome[] }>();
 
   const queue = (destination: string, ...ids: string[]) =>
-    queueMessages(hub.app.database, ids.map((id) => ({ studyUid: STUDY, destination, messageKey: `test/${id}`, controlId: id, body: oru(id) })), Date.now(), { maxAttempts: 1000 });
-  const statusOf = async (id: string): Promise<MessageStatus | undefined> => (await listMessages(hub.app.database.db, STUDY)).find((m) => m.controlId === id);
+    queueMessages(hub.app.database, ids.map((id) => ({ studyUid: STUDY, channel: 'hl7', destination, messageKey: `test/${id}`, controlId: id, body: oru(id) })), Date.now(), { maxAttempts: 1000 });
+  const statusOf = async (id: string): Promise<MessageStatus | undefined> => (await listMessages(hub.app.database.db, { studyUid: STUDY })).find((m) => m.controlId === id);
   const settled = (id: string) => until(`${id} sent or failed`, async () => {
     const s = await statusOf(id);
     return s && (s.status === 'sent' || s.status === 'failed') ? s : undefined;
@@ -151,7 +151,7 @@ describe('message outbox to an MLLP receiver', () => {
     await queue('ris', 'M-7');
     await queue('ris', 'M-7');
     await settled('M-7');
-    assert.equal((await listMessages(hub.app.database.db, STUDY)).filter((m) => m.controlId === 'M-7').length, 1);
+    assert.equal((await listMessages(hub.app.database.db, { studyUid: STUDY })).filter((m) => m.controlId === 'M-7').length, 1);
     assert.equal(handled.filter((h) => h === 'M-7').length, 1);
   });
 });

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { PLACEHOLDERS } from '../notify/priority-update.js';
+import { alertsSchema, fhirSchema, notifyReferenceProblems, webhooksSchema } from './notify-schema.js';
 
 const aeTitle = z
   .string()
@@ -217,6 +218,9 @@ export const configSchema = z.strictObject({
       maxAttempts: z.coerce.number().int().min(1).max(10_000).default(300),
     })
     .prefault({}),
+  fhir: fhirSchema,
+  webhooks: webhooksSchema,
+  alerts: alertsSchema,
   routing: z
     .strictObject({
       /** A YAML or JSON rules document, validated and stored as the current version at start (docs/rules-example.yaml). */
@@ -241,6 +245,7 @@ export const configSchema = z.strictObject({
       if (!(name in config.hl7.peers)) ctx.addIssue({ code: 'custom', path: [...path, n], message: `"${name}" is not among hl7.peers (${Object.keys(config.hl7.peers).join(', ') || 'none configured'})` });
     });
   }
+  for (const problem of notifyReferenceProblems(config)) ctx.addIssue({ code: 'custom', ...problem });
   config.results.destinations.forEach((name, n) => {
     if (!(name in config.destinations)) ctx.addIssue({ code: 'custom', path: ['results', 'destinations', n], message: `"${name}" is not among destinations (${Object.keys(config.destinations).join(', ') || 'none configured'})` });
   });

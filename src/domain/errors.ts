@@ -35,6 +35,7 @@ export const errorCatalogue = {
   NOT_A_STRUCTURED_REPORT: { dimseStatus: 0xc000, httpStatus: 422, summary: 'the instance is not an SR document' },
   HL7_MALFORMED: { dimseStatus: 0xc000, httpStatus: 400, summary: 'an HL7 v2 message cannot be parsed or built' },
   HL7_FRAME_TOO_LARGE: { dimseStatus: 0xc000, httpStatus: 413, summary: 'an MLLP frame exceeds the configured maximum size' },
+  ALERT_TOKEN_INVALID: { dimseStatus: 0xc000, httpStatus: 403, summary: 'an alert acknowledgement carries a token the hub did not give for that alert' },
   DEIDENTIFICATION_REFUSED: { dimseStatus: 0xc000, httpStatus: 422, summary: 'the object cannot be de-identified safely for a remote analyzer (burned-in text that cannot be cleaned)' },
 } as const;
 

@@ -1,13 +1,11 @@
 import type { Config } from '../config/schema.js';
-import { evaluateCriticality } from '../domain/criticality.js';
+import { evaluateCriticality, type Criticality } from '../domain/criticality.js';
 import { summarizeInjuries } from '../domain/injury-summary.js';
 import { lanePriority } from '../domain/lane.js';
-import { encodeMessage, type Hl7Message } from '../hl7/hl7-message.js';
 import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
-import { controlIdOf, oruMessage, type MessageContext } from '../notify/oru-message.js';
-import { priorityUpdateMessage } from '../notify/priority-update.js';
 import { findAnalysisResult, type StoredAnalysisResult } from '../store/analysis-results.js';
-import { queueMessages, type OutboxMessage } from '../store/message-outbox.js';
+import { enqueueJob } from '../store/job-queue.js';
+import { queueMessages } from '../store/message-outbox.js';
 import { queueOutbox } from '../store/outbox.js';
 import type { TriageTables } from '../triage/triage-files.js';
 import { recordResultObjects, type ResultObject } from '../store/result-objects.js';
@@ -18,10 +16,11 @@ import { part10Bytes } from './part10-bytes.js';
 import type { PublishDeps } from './publish-deps.js';
 import type { ResultDocument } from './result-document.js';
 import { resultDocumentOf } from './result-document-of.js';
+import { resultMessages } from './result-messages.js';
 import { summaryImage, summaryImageSource } from './sc/summary-image.js';
 import { measurementReport } from './sr/measurement-report.js';
 
-export type ResultsPublishDeps = PublishDeps & { config: Pick<Config, 'destinations' | 'dicom' | 'results' | 'hl7'>; triage: Pick<TriageTables, 'criticality'> };
+export type ResultsPublishDeps = PublishDeps & { config: Pick<Config, 'destinations' | 'dicom' | 'results' | 'hl7' | 'fhir'>; triage: Pick<TriageTables, 'criticality'> };
 
 type Written = { kind: string; dataset: Record<string, unknown> };
 
@@ -40,33 +39,11 @@ async function writtenObjects(deps: ResultsPublishDeps, doc: ResultDocument, stu
   return out;
 }
 
-type PeerMessage = Omit<OutboxMessage, 'studyUid'>;
-
-/** One logical message for each of `peers`, each with its stable MSH-10 and the peer's receiving application and facility. */
-function toPeers(hl7: Config['hl7'], peers: readonly string[], messageKey: string, now: number, build: (context: MessageContext) => Hl7Message): PeerMessage[] {
-  return peers.map((destination) => {
-    const peer = hl7.peers[destination];
-    const controlId = controlIdOf(`${destination}/${messageKey}`);
-    const message = build({ controlId, receivingApplication: peer?.receivingApplication ?? '', receivingFacility: peer?.receivingFacility ?? '', now });
-    return { destination, messageKey, controlId, body: encodeMessage(message) };
-  });
-}
-
-/** The preliminary ORU^R01 of the result for each of `hl7.resultPeers`. */
-const oruMessages = (hl7: Config['hl7'], doc: ResultDocument, now: number): PeerMessage[] =>
-  toPeers(hl7, hl7.resultPeers, `oru/${doc.resultKey}/${doc.revision}`, now, (context) => oruMessage(doc, context));
-
-/**
- * The worklist priority update for each of `hl7.priorityUpdate.peers` when the result (of an active
- * analyzer) makes the study urgent or critical by the criticality table; one per study and level,
- * so a second result at the same level moves nothing again.
- */
-function priorityUpdates(deps: ResultsPublishDeps, doc: ResultDocument, result: StoredAnalysisResult, now: number): PeerMessage[] {
-  const { hl7 } = deps.config;
+/** The study's criticality by this result, when the result is an active analyzer's and makes the study urgent or critical (ADR 0019). */
+function raisedBy(deps: ResultsPublishDeps, result: StoredAnalysisResult): (Criticality & { level: 'urgent' | 'critical' }) | undefined {
+  if (result.mode !== 'active') return undefined;
   const criticality = evaluateCriticality(summarizeInjuries([result]), deps.triage.criticality);
-  if (criticality.level === 'routine') return [];
-  const raised = { ...criticality, level: criticality.level };
-  return toPeers(hl7, hl7.priorityUpdate.peers, `priority/${result.studyUid}/${criticality.level}`, now, (context) => priorityUpdateMessage(doc.patientStudy, raised, hl7.priorityUpdate, context));
+  return criticality.level === 'routine' ? undefined : { ...criticality, level: criticality.level };
 }
 
 const uidOf = (dataset: Record<string, unknown>, keyword: string): string => {
@@ -111,8 +88,15 @@ export function resultsPublishHandler(deps: ResultsPublishDeps): JobHandler<'res
     await recordResultObjects(deps.database, objects, now);
     const queued = deps.config.results.destinations.flatMap((destination) => objects.map((o) => ({ ...o, destination })));
     await queueOutbox(deps.database, queued, now, { maxAttempts: deps.config.results.maxAttempts, priority: lanePriority(payload.lane) });
-    const messages = [...oruMessages(deps.config.hl7, doc, now), ...(result.mode === 'active' ? priorityUpdates(deps, doc, result, now) : [])];
-    await queueMessages(deps.database, messages.map((m) => ({ ...m, studyUid: result.studyUid })), now, { maxAttempts: deps.config.hl7.maxAttempts, priority: lanePriority(payload.lane) });
-    deps.log.info({ studyUid: result.studyUid, jobId: ctx.jobId, analyzer: `${result.analyzerId}@${result.analyzerVersion}`, objects: objects.map((o) => o.objectKind), queued: queued.length, hl7: messages.length }, 'result objects written');
+    const raised = raisedBy(deps, result);
+    const messages = resultMessages(deps.config, doc, result.studyUid, raised, now);
+    for (const [channel, maxAttempts] of [['hl7', deps.config.hl7.maxAttempts], ['fhir', deps.config.fhir.maxAttempts]] as const) {
+      await queueMessages(deps.database, messages.filter((m) => m.channel === channel), now, { maxAttempts, priority: lanePriority(payload.lane) });
+    }
+    if (raised) {
+      const reasons = raised.reasons.map((r) => r.reason);
+      await enqueueJob(deps.database.db, 'alert.raise', { studyUid: result.studyUid, level: raised.level, reasons }, `alert.raise/${result.studyUid}/${raised.level}`, now, { priority: lanePriority('urgent') });
+    }
+    deps.log.info({ studyUid: result.studyUid, jobId: ctx.jobId, analyzer: `${result.analyzerId}@${result.analyzerVersion}`, objects: objects.map((o) => o.objectKind), queued: queued.length, messages: messages.length, alert: raised?.level }, 'result objects written');
   };
 }

@@ -25,6 +25,15 @@ export const auditEventCodes = {
   'result.sent': '110106',
   // An HL7 v2 message (a result, a priority update) confirmed by its receiver: Export of patient data.
   'hl7.sent': '110106',
+  // A FHIR bundle accepted by its server, a webhook accepted by its receiver: Export.
+  'fhir.sent': '110106',
+  'webhook.sent': '110106',
+  // Application Activity: the hub raising an alert, a contact's system confirming it, the hub escalating it.
+  'alert.created': '110100',
+  'alert.delivered': '110100',
+  'alert.escalated': '110100',
+  // Patient Record: a person (or a receiving system for one) acknowledging an alert about a patient.
+  'alert.acknowledged': '110110',
   // Application Activity: an operator acting on the hub's own work (a dead-lettered job queued again).
   'job.retried': '110100',
   // PS3.15 files configuration changes under Security Alert (event type 110131 Software Configuration).

@@ -18,6 +18,10 @@ export interface JobPayloads {
   'outbox.send': { outboxId: number; studyUid: string };
   /** One message of the message outbox (src/store/message-outbox.ts) to its HL7 v2 peer. */
   'message.send': { messageId: number; studyUid: string };
+  /** An alert for a study an active analyzer made urgent or critical, raised once per study and level (src/notify/alert-raise.ts). */
+  'alert.raise': { studyUid: string; level: 'critical' | 'urgent'; reasons: string[] };
+  /** The next escalation step of an alert unless someone acknowledged it by then (src/notify/alert-escalate.ts). */
+  'alert.escalate': { alertId: string; studyUid: string; step: number };
   'study.forward': { studyUid: string; seriesUids: string[]; destination: string; lane: Lane; ruleId: string; generation: number; amendment: boolean };
 }
 

@@ -9,6 +9,7 @@ import { outboxMigration } from './outbox-migration.js';
 import { hl7ReceivedMigration } from './hl7-received-migration.js';
 import { messageOutboxMigration } from './message-outbox-migration.js';
 import { orderContextMigration } from './order-context-migration.js';
+import { alertsMigration } from './alerts-migration.js';
 import { NORMAL_PRIORITY } from '../domain/lane.js';
 
 function initial(database: Database): Migration {
@@ -189,6 +190,7 @@ export async function migrate(database: Database): Promise<void> {
           '0009-hl7-received': hl7ReceivedMigration(),
           '0010-message-outbox': messageOutboxMigration(database),
           '0011-order-context': orderContextMigration(database),
+          '0012-alerts': alertsMigration(database),
         }),
     },
   });

@@ -291,19 +291,22 @@ export interface Hl7ReceivedTable {
   received_at: number;
 }
 
-/** A message queued for an HL7 v2 peer (src/store/message-outbox.ts); its job (by `job_key`) says how the sending goes. */
+/** A message queued for an HL7 v2 peer, a FHIR server or a webhook endpoint (src/store/message-outbox.ts); its job (by `job_key`) says how the sending goes. */
 export interface MessageOutboxTable {
   id: Generated<number>;
   job_key: string;
   study_uid: string;
-  /** A name in `hl7.peers`. */
+  channel: 'hl7' | 'fhir' | 'webhook';
+  /** A name in `hl7.peers`, `fhir.servers` or `webhooks.endpoints`, as the channel says. */
   destination: string;
   /** The logical message, e.g. oru/{result key}: queued once per destination. */
   message_key: string;
-  /** MSH-10, the same on every try. */
+  /** What the receiver knows a repeat by: MSH-10, the FHIR Bundle id, the webhook-id; the same on every try. */
   control_id: string;
-  /** ER7 text as sent. */
+  /** ER7 text or JSON, as sent. */
   body: string;
+  /** The alert the message tells of, if it does. */
+  alert_id: string | null;
   created_at: number;
   sent_at: number | null;
   sent_to: string | null;
@@ -320,6 +323,26 @@ export interface OrderContextTable {
   priority: string | null;
   trauma_activation: string | null;
   received_at: number;
+}
+
+/** An alert raised for an urgent or critical study (src/store/alerts.ts). */
+export interface AlertsTable {
+  id: Generated<number>;
+  /** Stable and opaque, derived from study and level: carries no patient data. */
+  alert_id: string;
+  study_uid: string;
+  level: 'critical' | 'urgent';
+  /** JSON array of reason lines. */
+  reasons: string;
+  state: 'created' | 'delivered' | 'acknowledged';
+  /** The escalation step reached, 0 the first. */
+  step: number;
+  created_at: number;
+  delivered_at: number | null;
+  escalated_at: number | null;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  acknowledged_via: 'person' | 'system' | null;
 }
 
 export interface DB {
@@ -343,4 +366,5 @@ export interface DB {
   hl7_received: Hl7ReceivedTable;
   message_outbox: MessageOutboxTable;
   order_context: OrderContextTable;
+  alerts: AlertsTable;
 }

@@ -16,7 +16,7 @@ export function registerOutboxRoutes(app: FastifyInstance, deps: { database: Dat
   app.get<{ Params: { studyUid: string } }>('/api/studies/:studyUid/outbox', async (req, reply) => {
     try {
       const studyUid = studyUidOf(req.params.studyUid);
-      const messages = (await listMessages(deps.database.db, studyUid)).map(({ body: _body, reply: _reply, ...status }) => status);
+      const messages = (await listMessages(deps.database.db, { studyUid })).map(({ body: _body, reply: _reply, ...status }) => status);
       return await reply.send({ objects: await listOutbox(deps.database.db, studyUid), messages });
     } catch (err) {
       return sendError(reply, asRadbridgeError(err));

@@ -1,0 +1,30 @@
+import { policyStepOf, type AlertNotice } from '../domain/alert.js';
+import { lanePriority } from '../domain/lane.js';
+import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
+import { escalateAlert, findAlert } from '../store/alerts.js';
+import { studyAttributes } from '../store/study-attributes.js';
+import type { AlertDeps } from './alert-deps.js';
+import { alertMessages } from './alert-messages.js';
+
+/**
+ * Runs an 'alert.escalate' job, due when a step's time has passed: unless someone acknowledged the
+ * alert, it moves to the next step, tells that step's contacts, and schedules the step after; past
+ * the last step, the last step's contacts are told again each time it passes, until someone
+ * acknowledges. An acknowledged alert, or one that has moved on, is left as it is.
+ */
+export function alertEscalateHandler(deps: AlertDeps): JobHandler<'alert.escalate'> {
+  return async (payload, ctx) => {
+    const alert = await findAlert(deps.database.db, payload.alertId);
+    if (!alert) throw new PermanentJobError(`alert ${payload.alertId} does not exist`);
+    if (alert.state === 'acknowledged' || alert.step !== payload.step) return;
+    const now = deps.now();
+    const next = payload.step + 1;
+    const step = policyStepOf(deps.config.alerts[alert.level].steps, next);
+    if (!step) throw new PermanentJobError(`alert ${alert.alertId}: the ${alert.level} policy has no steps any more`);
+    const notice: AlertNotice = { alertId: alert.alertId, level: alert.level, step: next, reasons: alert.reasons, createdAt: alert.createdAt, study: await studyAttributes(deps.database.db, alert.studyUid) };
+    const messages = alertMessages(deps, notice, alert.studyUid, step.contacts, now);
+    const escalated = await escalateAlert(deps.database, alert, payload.step, { messages, escalateAt: now + step.escalateAfterMs }, now, lanePriority('urgent'));
+    if (escalated) deps.metrics.escalated.inc({ level: alert.level });
+    deps.log.warn({ component: 'alerts', jobId: ctx.jobId, studyUid: alert.studyUid, alertId: alert.alertId, level: alert.level, step: next, escalated, messages: messages.length }, 'alert not acknowledged in time: escalated');
+  };
+}

@@ -1,0 +1,27 @@
+import { alertIdOf, policyStepOf, type AlertNotice } from '../domain/alert.js';
+import { lanePriority } from '../domain/lane.js';
+import type { JobHandler } from '../jobs/job-engine.js';
+import { createAlert } from '../store/alerts.js';
+import { studyAttributes } from '../store/study-attributes.js';
+import type { AlertDeps } from './alert-deps.js';
+import { alertMessages } from './alert-messages.js';
+
+/**
+ * Runs an 'alert.raise' job: creates the study's alert at its level, once (docs/adr/0023-alerts-fhir-webhooks.md),
+ * with the messages to the first step's contacts and, when the policy has steps, the escalation
+ * due after the first step's time. Without steps the alert is still created, for the worklist and
+ * the API, and waits there for someone to acknowledge it.
+ */
+export function alertRaiseHandler(deps: AlertDeps): JobHandler<'alert.raise'> {
+  return async (payload, ctx) => {
+    const now = deps.now();
+    const alertId = alertIdOf(payload.studyUid, payload.level);
+    const first = policyStepOf(deps.config.alerts[payload.level].steps, 0);
+    const notice: AlertNotice = { alertId, level: payload.level, step: 0, reasons: payload.reasons, createdAt: now, study: await studyAttributes(deps.database.db, payload.studyUid) };
+    const messages = first ? alertMessages(deps, notice, payload.studyUid, first.contacts, now) : [];
+    const work = first ? { messages, escalateAt: now + first.escalateAfterMs } : { messages };
+    const created = await createAlert(deps.database, { alertId, studyUid: payload.studyUid, level: payload.level, reasons: payload.reasons }, work, now, lanePriority('urgent'));
+    if (created) deps.metrics.raised.inc({ level: payload.level });
+    deps.log.info({ component: 'alerts', jobId: ctx.jobId, studyUid: payload.studyUid, alertId, level: payload.level, created, messages: messages.length }, created ? 'alert raised' : 'alert exists already');
+  };
+}
