@@ -24,7 +24,7 @@ function refusedEntries(text: string): string[] {
     return [];
   }
   if (bundle.resourceType !== 'Bundle' || bundle.type !== 'transaction-response' || !Array.isArray(bundle.entry)) return [];
-  return bundle.entry.map((e) => String(e.response?.status ?? 'no status')).filter((status) => !status.startsWith('2'));
+  return bundle.entry.map((e) => (typeof e.response?.status === 'string' ? e.response.status : 'no status')).filter((status) => !status.startsWith('2'));
 }
 
 export async function sendFhir(config: Pick<Config, 'fhir'>, secrets: NotifySecrets, entry: MessageEntry, signal: AbortSignal): Promise<Delivery> {

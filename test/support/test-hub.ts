@@ -5,6 +5,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
+import type { AppDeps } from '../../src/app.js';
 import { startHub, type RunningHub } from '../../src/hub.js';
 
 export type Overrides = Record<string, unknown>;
@@ -54,9 +55,10 @@ export function testConfig(dataDir: string, overrides: Overrides = {}): Config {
   });
 }
 
-export async function startTestHub(overrides: Overrides = {}, dataDir = tempDir()): Promise<TestHub> {
+/** `deps` beside the log: a clock of the test's own (`now`), analyzer modules. */
+export async function startTestHub(overrides: Overrides = {}, dataDir = tempDir(), deps: Omit<AppDeps, 'log'> = {}): Promise<TestHub> {
   const config = testConfig(dataDir, overrides);
-  const hub = await startHub(config, { log: pino({ level: config.log.level }) });
+  const hub = await startHub(config, { ...deps, log: pino({ level: config.log.level }) });
   return {
     ...hub,
     dataDir,

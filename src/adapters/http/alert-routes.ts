@@ -76,6 +76,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: AlertRoutesDeps)
     try {
       const alertId = alertIdOf(req.params.alertId);
       const body = parseBody(acknowledgementBody, req.body ?? {});
+      if (!(await findAlert(deps.database.db, alertId))) throw new RadbridgeError('NOT_FOUND', `no alert ${alertId}`);
       let via: 'person' | 'system' = 'person';
       let source = req.ip;
       if (body.token !== undefined) {
