@@ -16,17 +16,21 @@ import { getMultipart } from './support/dicomweb-client.js';
 import { writeCtStudy } from './support/head-ct-study.js';
 import { freePort, missingTools, waitForPort } from './support/interop.js';
 import { startOrthanc, type RunningOrthanc } from './support/orthanc.js';
+import { startFhirServer, type FhirTestServer } from './support/fhir-server.js';
+import { fhirSchemaErrors } from './support/fhir-schema.js';
 import { datasetOf, itemsOf, naturalized, type Naturalized } from './support/part10-dataset.js';
 import { openTestDatabase, type TestDatabase } from './support/test-database.js';
 import { startTestHub, tempDir, type TestHub } from './support/test-hub.js';
 import { until } from './support/until.js';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
 /**
  * A shown analysis result end to end: the head CT analyzer in active mode, its SR, SEG, KOS and
  * summary image written, valid by dicom3tools and DCMTK, and sent through the outbox to a real
  * storescp and two real Orthancs (one by C-STORE, one by STOW-RS) that return them by WADO-RS:
  * byte for byte after STOW-RS, element for element after C-STORE, where Orthanc re-encodes sequence
- * and item lengths (ADR 0021).
+ * and item lengths (ADR 0021). Beside them the RIS gets the ORU^R01 and the priority update, a FHIR
+ * server the preliminary DiagnosticReport, and the trauma team a signed webhook alert.
  */
 
 const skip = missingTools('storescp', 'dciodvfy', 'dsrdump', 'Orthanc');
@@ -39,6 +43,8 @@ describe('result objects of a shown analysis', { skip }, () => {
   let byDimse: RunningOrthanc;
   let byWeb: RunningOrthanc;
   let ris: MllpListener;
+  let ehr: FhirTestServer;
+  let pager: WebhookReceiver;
   let risIndex: TestDatabase;
   const risReceived: Hl7Message[] = [];
   let study: ReturnType<typeof writeCtStudy>;
@@ -67,6 +73,10 @@ describe('result objects of a shown analysis', { skip }, () => {
         },
       },
     );
+    ehr = await startFhirServer();
+    pager = await startWebhookReceiver();
+    writeFileSync(path.join(dir, 'pager.secret'), pager.secret);
+    const alertSteps = { steps: [{ contacts: [{ webhook: 'pager' }], escalateAfterMs: 600_000 }] };
     const destinations = {
       pacs: { host: '127.0.0.1', port, aeTitle: 'PACS' },
       'orthanc-dimse': { host: '127.0.0.1', port: byDimse.dicomPort, aeTitle: byDimse.aeTitle },
@@ -83,6 +93,9 @@ describe('result objects of a shown analysis', { skip }, () => {
         resultPeers: ['ris'],
         priorityUpdate: { peers: ['ris'], messageType: 'OMG^O19^OMG_O19', fields: { 'ORC-1': 'XO', 'TQ1-9': '{priority}', 'OBR-3': '{accessionNumber}', 'ZPR-1': '{level}', 'NTE-3': '{reason}' }, priorities: { critical: 'STAT', urgent: 'ASAP' } },
       },
+      fhir: { servers: { ehr: { baseUrl: ehr.url } }, resultServers: ['ehr'] },
+      webhooks: { endpoints: { pager: { url: pager.url, secretFile: path.join(dir, 'pager.secret') } } },
+      alerts: { critical: alertSteps, urgent: alertSteps },
     });
 
     assert.equal((await http('PUT', '/api/analyzers/radbridge-head-ct/versions/1.0.0/approval', { approval: 'approved', reason: 'reference method' })).status, 200);
@@ -102,8 +115,8 @@ describe('result objects of a shown analysis', { skip }, () => {
         const r = await fetch(`${hub.url}/api/studies/${study.input.studyUid}/outbox`);
         const { objects, messages } = (await r.json()) as { objects: OutboxStatus[]; messages: Array<Record<string, unknown>> };
         const done = (s: unknown) => s === 'sent' || s === 'failed';
-        if (messages.length === 2 && messages.every((m) => done(m.status))) outboxMessages = messages;
-        return objects.length === KINDS.length * Object.keys(destinations).length && objects.every((o) => done(o.status)) && outboxMessages.length === 2 ? objects : undefined;
+        if (messages.length === 4 && messages.every((m) => done(m.status))) outboxMessages = messages;
+        return objects.length === KINDS.length * Object.keys(destinations).length && objects.every((o) => done(o.status)) && outboxMessages.length === 4 ? objects : undefined;
       },
       120_000,
     );
@@ -115,6 +128,8 @@ describe('result objects of a shown analysis', { skip }, () => {
     await byDimse?.stop();
     await byWeb?.stop();
     await ris?.close();
+    await ehr?.close();
+    await pager?.close();
     await risIndex?.remove();
     rmSync(dir, { recursive: true, force: true });
     rmSync(received, { recursive: true, force: true });
@@ -189,7 +204,7 @@ describe('result objects of a shown analysis', { skip }, () => {
     assert.equal(fieldText(segmentOf(update, 'PID'), 3), fieldText(segmentOf(risReceived[0] as Hl7Message, 'PID'), 3), 'the same patient as the ORU');
     assert.notEqual(fieldText(segmentOf(update, 'PID'), 3), '');
     assert.match(fieldText(segmentOf(update, 'NTE'), 3), /intracranial haemorrhage/);
-    assert.deepEqual(outboxMessages.map((m) => m.status), ['sent', 'sent']);
+    assert.deepEqual(outboxMessages.map((m) => `${String(m.channel)} ${String(m.status)}`), ['hl7 sent', 'hl7 sent', 'fhir sent', 'webhook sent']);
   });
 
   it('sends the RIS the preliminary ORU^R01 once, acknowledged AA, with the haemorrhage coded, its side and volume; the API shows its status, not its text', () => {
@@ -207,6 +222,33 @@ describe('result objects of a shown analysis', { skip }, () => {
     assert.ok(group.some((s) => fieldText(s, 3) === '272741003'), 'its side');
     assert.deepEqual([outboxMessages[0]?.destination, outboxMessages[0]?.status, outboxMessages[0]?.controlId], ['ris', 'sent', fieldText(msh, 10)]);
     assert.equal(outboxMessages[0]?.body, undefined, 'no message text (patient data) in the status');
+  });
+
+  it('posts the preliminary DiagnosticReport with its Observations to the FHIR server once, valid FHIR R4', () => {
+    const reports = [...ehr.resources.values()].filter((r) => r.resourceType === 'DiagnosticReport');
+    assert.equal(reports.length, 1);
+    const [report] = reports;
+    assert.equal(report?.status, 'preliminary');
+    assert.equal(report?.meta.versionId, '1');
+    assert.deepEqual(fhirSchemaErrors(report), []);
+    const results = (report?.result ?? []) as Array<{ reference: string }>;
+    const observations = results.map((r) => ehr.resources.get(r.reference));
+    assert.ok(observations.length > 0 && observations.every((o) => o !== undefined && fhirSchemaErrors(o).length === 0), 'each Observation stored and valid');
+    const haemorrhage = observations.find((o) => JSON.stringify(o?.code).includes('1386000'));
+    assert.ok(haemorrhage, 'the haemorrhage is an Observation');
+    assert.match(JSON.stringify(report?.imagingStudy), new RegExp(`urn:oid:${study.input.studyUid.replace(/\./g, '\\.')}`));
+  });
+
+  it('alerts the trauma team once by a signed, PHI-minimal webhook that the API shows delivered', async () => {
+    const alerts = (await http('GET', `/api/alerts?study=${study.input.studyUid}`)).body.alerts as Array<Record<string, unknown>>;
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0]?.state, 'delivered');
+    const delivered = pager.deliveries.filter((d) => d.verified);
+    assert.equal(delivered.length, 1);
+    const body = delivered[0]?.body as Record<string, unknown>;
+    assert.equal(body.alertId, alerts[0]?.alertId);
+    assert.ok((body.reasons as string[]).some((r) => /intracranial haemorrhage/.test(r)));
+    assert.ok(!delivered[0]?.rawBody.includes(study.input.studyUid), 'no Study UID in a PHI-minimal alert');
   });
 
   it('reads its own SR back into the result’s findings', async () => {
