@@ -4,6 +4,7 @@ import { summarizeInjuries } from '../domain/injury-summary.js';
 import { lanePriority } from '../domain/lane.js';
 import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
 import { findAnalysisResult, type StoredAnalysisResult } from '../store/analysis-results.js';
+import { UNTIL_ACKNOWLEDGED } from '../store/alerts.js';
 import { enqueueJob } from '../store/job-queue.js';
 import { queueMessages } from '../store/message-outbox.js';
 import { queueOutbox } from '../store/outbox.js';
@@ -55,9 +56,12 @@ const uidOf = (dataset: Record<string, unknown>, keyword: string): string => {
  * Runs a 'results.publish' job: writes the objects of one stored analysis result (SR TID 1500, SEG,
  * KOS, summary image; docs/adr/0020-result-objects.md) into the object store, records them, and
  * queues each for every `results.destinations` entry through the outbox (ADR 21). UIDs derive from
- * the result's key, so a job run again writes the same objects and queues nothing new. A result
- * that cannot be written (a mask that does not fit its images, a source no longer stored) is a
- * permanent failure with the reason: the study stays in the normal workflow.
+ * the result's key, so a job run again writes the same objects and queues nothing new. Beside
+ * them it queues the result's messages (ORU^R01, FHIR DiagnosticReport, the worklist priority
+ * update; result-messages.ts) and, when an active analyzer's result makes the study urgent or
+ * critical, the study's alert (docs/adr/0023-alerts-fhir-webhooks.md). A result that cannot be
+ * written (a mask that does not fit its images, a source no longer stored) is a permanent failure
+ * with the reason: the study stays in the normal workflow.
  */
 export function resultsPublishHandler(deps: ResultsPublishDeps): JobHandler<'results.publish'> {
   return async (payload, ctx) => {
@@ -95,7 +99,7 @@ export function resultsPublishHandler(deps: ResultsPublishDeps): JobHandler<'res
     }
     if (raised) {
       const reasons = raised.reasons.map((r) => r.reason);
-      await enqueueJob(deps.database.db, 'alert.raise', { studyUid: result.studyUid, level: raised.level, reasons }, `alert.raise/${result.studyUid}/${raised.level}`, now, { priority: lanePriority('urgent') });
+      await enqueueJob(deps.database.db, 'alert.raise', { studyUid: result.studyUid, level: raised.level, reasons }, `alert.raise/${result.studyUid}/${raised.level}`, now, { maxAttempts: UNTIL_ACKNOWLEDGED, priority: lanePriority('urgent') });
     }
     deps.log.info({ studyUid: result.studyUid, jobId: ctx.jobId, analyzer: `${result.analyzerId}@${result.analyzerVersion}`, objects: objects.map((o) => o.objectKind), queued: queued.length, messages: messages.length, alert: raised?.level }, 'result objects written');
   };

@@ -35,8 +35,8 @@ export interface AlertStepWork {
   escalateAt?: number;
 }
 
-/** Alert messages and escalations are tried until the alert is acknowledged: a message to an acknowledged alert is withdrawn instead of sent. */
-const UNTIL_ACKNOWLEDGED = 2_000_000_000;
+/** Raising an alert, its messages and its escalations are tried until the alert is acknowledged: a message to an acknowledged alert is withdrawn instead of sent. */
+export const UNTIL_ACKNOWLEDGED = 2_000_000_000;
 
 function recordOf(r: Omit<AlertsTable, 'id'>): AlertRecord {
   const at = (v: number | null) => (v === null ? null : Number(v));
