@@ -3,7 +3,7 @@ import { lanePriority } from '../domain/lane.js';
 import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
 import { escalateAlert, findAlert } from '../store/alerts.js';
 import { studyAttributes } from '../store/study-attributes.js';
-import type { AlertDeps } from './alert-deps.js';
+import type { NotifyDeps } from './notify-deps.js';
 import { alertMessages } from './alert-messages.js';
 
 /**
@@ -12,7 +12,7 @@ import { alertMessages } from './alert-messages.js';
  * the last step, the last step's contacts are told again each time it passes, until someone
  * acknowledges. An acknowledged alert, or one that has moved on, is left as it is.
  */
-export function alertEscalateHandler(deps: AlertDeps): JobHandler<'alert.escalate'> {
+export function alertEscalateHandler(deps: NotifyDeps): JobHandler<'alert.escalate'> {
   return async (payload, ctx) => {
     const alert = await findAlert(deps.database.db, payload.alertId);
     if (!alert) throw new PermanentJobError(`alert ${payload.alertId} does not exist`);

@@ -3,7 +3,7 @@ import { lanePriority } from '../domain/lane.js';
 import type { JobHandler } from '../jobs/job-engine.js';
 import { createAlert } from '../store/alerts.js';
 import { studyAttributes } from '../store/study-attributes.js';
-import type { AlertDeps } from './alert-deps.js';
+import type { NotifyDeps } from './notify-deps.js';
 import { alertMessages } from './alert-messages.js';
 
 /**
@@ -12,7 +12,7 @@ import { alertMessages } from './alert-messages.js';
  * due after the first step's time. Without steps the alert is still created, for the worklist and
  * the API, and waits there for someone to acknowledge it.
  */
-export function alertRaiseHandler(deps: AlertDeps): JobHandler<'alert.raise'> {
+export function alertRaiseHandler(deps: NotifyDeps): JobHandler<'alert.raise'> {
   return async (payload, ctx) => {
     const now = deps.now();
     const alertId = alertIdOf(payload.studyUid, payload.level);

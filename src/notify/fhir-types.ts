@@ -42,8 +42,8 @@ export interface FhirObservationComponent {
   valueQuantity?: FhirQuantity;
 }
 
-export interface FhirObservation {
-  resourceType: 'Observation';
+/** What an Observation and a DiagnosticReport of the hub both say: status, category, code, the patient, when. */
+interface FhirImagingResult {
   id: string;
   status: 'preliminary' | 'final' | 'amended';
   category: FhirCodeableConcept[];
@@ -51,6 +51,10 @@ export interface FhirObservation {
   subject?: FhirReference;
   effectiveDateTime?: string;
   issued: string;
+}
+
+export interface FhirObservation extends FhirImagingResult {
+  resourceType: 'Observation';
   valueCodeableConcept: FhirCodeableConcept;
   bodySite?: FhirCodeableConcept;
   method: FhirCodeableConcept;
@@ -59,16 +63,9 @@ export interface FhirObservation {
   component?: FhirObservationComponent[];
 }
 
-export interface FhirDiagnosticReport {
+export interface FhirDiagnosticReport extends FhirImagingResult {
   resourceType: 'DiagnosticReport';
-  id: string;
   identifier?: FhirIdentifier[];
-  status: 'preliminary' | 'final' | 'amended';
-  category: FhirCodeableConcept[];
-  code: FhirCodeableConcept;
-  subject?: FhirReference;
-  effectiveDateTime?: string;
-  issued: string;
   result: FhirReference[];
   imagingStudy?: FhirReference[];
   conclusion: string;

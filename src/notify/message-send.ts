@@ -1,13 +1,10 @@
-import type { Logger } from 'pino';
-import type { Config } from '../config/schema.js';
 import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
 import { findAlert } from '../store/alerts.js';
-import type { Database } from '../store/database.js';
 import { earlierUnsent, findMessage, recordMessageSent, type MessageEntry } from '../store/message-outbox.js';
 import type { Delivery } from './delivery.js';
 import { sendFhir } from './fhir-send.js';
 import { sendHl7 } from './hl7-send.js';
-import type { NotifySecrets } from './notify-secrets.js';
+import type { NotifyDeps } from './notify-deps.js';
 import { sendWebhook } from './webhook-send.js';
 
 /**
@@ -18,15 +15,7 @@ import { sendWebhook } from './webhook-send.js';
  * refusal that the same message would meet again dead-letters the job with the receiver's reason.
  */
 
-export interface MessageSendDeps {
-  config: Pick<Config, 'hl7' | 'fhir' | 'webhooks'>;
-  database: Database;
-  log: Logger;
-  now: () => number;
-  secrets: NotifySecrets;
-}
-
-function send(deps: MessageSendDeps, entry: MessageEntry, signal: AbortSignal): Promise<Delivery> {
+function send(deps: NotifyDeps, entry: MessageEntry, signal: AbortSignal): Promise<Delivery> {
   switch (entry.channel) {
     case 'hl7':
       return sendHl7(deps.config, entry);
@@ -37,7 +26,7 @@ function send(deps: MessageSendDeps, entry: MessageEntry, signal: AbortSignal): 
   }
 }
 
-export function messageSendHandler(deps: MessageSendDeps): JobHandler<'message.send'> {
+export function messageSendHandler(deps: NotifyDeps): JobHandler<'message.send'> {
   return async (payload, ctx) => {
     const entry = await findMessage(deps.database.db, payload.messageId);
     if (!entry) throw new PermanentJobError(`message ${payload.messageId} is not in the message outbox`);
