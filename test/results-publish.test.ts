@@ -89,9 +89,13 @@ describe('result objects of a shown analysis', { skip }, () => {
       destinations,
       results: { destinations: Object.keys(destinations), objects: { summaryImage: true } },
       hl7: {
-        peers: { ris: { host: '127.0.0.1', port: ris.port, receivingApplication: 'RIS', receivingFacility: 'TRAUMA' } },
+        peers: {
+          ris: {
+            host: '127.0.0.1', port: ris.port, receivingApplication: 'RIS', receivingFacility: 'TRAUMA',
+            priorityUpdate: { messageType: 'OMG^O19^OMG_O19', fields: { 'ORC-1': 'XO', 'TQ1-9': '{priority}', 'OBR-3': '{accessionNumber}', 'ZPR-1': '{level}', 'NTE-3': '{reason}' }, priorities: { critical: 'STAT', urgent: 'ASAP' } },
+          },
+        },
         resultPeers: ['ris'],
-        priorityUpdate: { peers: ['ris'], messageType: 'OMG^O19^OMG_O19', fields: { 'ORC-1': 'XO', 'TQ1-9': '{priority}', 'OBR-3': '{accessionNumber}', 'ZPR-1': '{level}', 'NTE-3': '{reason}' }, priorities: { critical: 'STAT', urgent: 'ASAP' } },
       },
       fhir: { servers: { ehr: { baseUrl: ehr.url } }, resultServers: ['ehr'] },
       webhooks: { endpoints: { pager: { url: pager.url, secretFile: path.join(dir, 'pager.secret') } } },

@@ -41,6 +41,28 @@ const destination = z.union([dimseDestination, dicomwebDestination], {
   error: 'a destination is a DICOM peer { host, port, aeTitle, callingAeTitle? } or a DICOMweb server { stowUrl, timeoutMs? }',
 });
 
+/**
+ * The worklist priority update a RIS peer is sent when an active analyzer's result is urgent or
+ * critical (src/notify/priority-update.ts), as that RIS product reads it: the message type, each
+ * field as a template of {priority} {level} {accessionNumber} {patientId} {studyUid} {reason}, and
+ * the RIS's code per level.
+ */
+const priorityMapping = z.strictObject({
+  messageType: z.string().regex(/^[A-Z][A-Z0-9]{2}\^[A-Z0-9]{3}(\^[A-Z0-9_]+)?$/, 'a message type is like ORM^O01^ORM_O01').default('ORM^O01^ORM_O01'),
+  fields: z
+    .record(
+      z.string(),
+      z.string().refine((t) => [...t.matchAll(/\{([A-Za-z]+)\}/g)].every((m) => (PLACEHOLDERS as readonly string[]).includes(m[1] ?? '')), { error: `a template names only ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}` }),
+    )
+    .superRefine((fields, ctx) => {
+      for (const path of Object.keys(fields)) {
+        if (!/^(?!MSH-)[A-Z][A-Z0-9]{2}-\d+(\.\d+)?$/.test(path)) ctx.addIssue({ code: 'custom', path: [path], message: `${JSON.stringify(path)}: a field is SEG-n or SEG-n.c outside MSH, e.g. ORC-7.6` });
+      }
+    })
+    .default({ 'ORC-1': 'XO', 'ORC-3': '{accessionNumber}', 'ORC-7.6': '{priority}', 'OBR-3': '{accessionNumber}', 'OBR-27.6': '{priority}', 'OBR-31': '{reason}' }),
+  priorities: z.strictObject({ critical: z.string().default('S'), urgent: z.string().default('A') }).prefault({}),
+});
+
 /** An HL7 v2 receiver (RIS, interface engine) the hub sends to over MLLP, by its key in `hl7.peers`. */
 const mllpPeer = z.strictObject({
   host: z.string().min(1),
@@ -53,6 +75,8 @@ const mllpPeer = z.strictObject({
   connectTimeoutMs: ms.default(10_000),
   ackTimeoutMs: ms.default(30_000),
   maxFrameBytes: bytes.default(1024 ** 2),
+  /** Set for a RIS whose reading worklist the hub reorders: this RIS product's mapping of the priority update. */
+  priorityUpdate: priorityMapping.optional(),
 });
 
 const pixelCleaningRule = z.strictObject({
@@ -189,29 +213,6 @@ export const configSchema = z.strictObject({
           traumaActivationField: z.string().regex(/^[A-Z][A-Z0-9]{2}-\d+(\.\d+)?$/, 'a field is SEG-n or SEG-n.c, e.g. PV2-25').optional(),
         })
         .prefault({}),
-      /**
-       * The worklist priority update sent to `peers` when an active analyzer's result is urgent or
-       * critical (src/notify/priority-update.ts): the message type, each field as a template of
-       * {priority} {level} {accessionNumber} {patientId} {studyUid} {reason}, and the RIS's code per level.
-       */
-      priorityUpdate: z
-        .strictObject({
-          peers: z.array(z.string().min(1)).default([]),
-          messageType: z.string().regex(/^[A-Z][A-Z0-9]{2}\^[A-Z0-9]{3}(\^[A-Z0-9_]+)?$/, 'a message type is like ORM^O01^ORM_O01').default('ORM^O01^ORM_O01'),
-          fields: z
-            .record(
-              z.string(),
-              z.string().refine((t) => [...t.matchAll(/\{([A-Za-z]+)\}/g)].every((m) => (PLACEHOLDERS as readonly string[]).includes(m[1] ?? '')), { error: `a template names only ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}` }),
-            )
-            .superRefine((fields, ctx) => {
-              for (const path of Object.keys(fields)) {
-                if (!/^(?!MSH-)[A-Z][A-Z0-9]{2}-\d+(\.\d+)?$/.test(path)) ctx.addIssue({ code: 'custom', path: [path], message: `${JSON.stringify(path)}: a field is SEG-n or SEG-n.c outside MSH, e.g. ORC-7.6` });
-              }
-            })
-            .default({ 'ORC-1': 'XO', 'ORC-3': '{accessionNumber}', 'ORC-7.6': '{priority}', 'OBR-3': '{accessionNumber}', 'OBR-27.6': '{priority}', 'OBR-31': '{reason}' }),
-          priorities: z.strictObject({ critical: z.string().default('S'), urgent: z.string().default('A') }).prefault({}),
-        })
-        .prefault({}),
       /** Peers (names in `peers`) sent each shown result as a preliminary ORU^R01. */
       resultPeers: z.array(z.string().min(1)).default([]),
       /** Tries per message and peer before it is dead-lettered; with the job backoff, about a day by default. */
@@ -239,12 +240,9 @@ export const configSchema = z.strictObject({
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .prefault({}),
 }).superRefine((config, ctx) => {
-  const peerLists = [[['hl7', 'resultPeers'], config.hl7.resultPeers], [['hl7', 'priorityUpdate', 'peers'], config.hl7.priorityUpdate.peers]] as const;
-  for (const [path, names] of peerLists) {
-    names.forEach((name, n) => {
-      if (!(name in config.hl7.peers)) ctx.addIssue({ code: 'custom', path: [...path, n], message: `"${name}" is not among hl7.peers (${Object.keys(config.hl7.peers).join(', ') || 'none configured'})` });
-    });
-  }
+  config.hl7.resultPeers.forEach((name, n) => {
+    if (!(name in config.hl7.peers)) ctx.addIssue({ code: 'custom', path: ['hl7', 'resultPeers', n], message: `"${name}" is not among hl7.peers (${Object.keys(config.hl7.peers).join(', ') || 'none configured'})` });
+  });
   for (const problem of notifyReferenceProblems(config)) ctx.addIssue({ code: 'custom', ...problem });
   config.results.destinations.forEach((name, n) => {
     if (!(name in config.destinations)) ctx.addIssue({ code: 'custom', path: ['results', 'destinations', n], message: `"${name}" is not among destinations (${Object.keys(config.destinations).join(', ') || 'none configured'})` });

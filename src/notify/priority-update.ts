@@ -7,8 +7,8 @@ import type { MessageContext } from './oru-message.js';
 /**
  * The message that moves a study up a RIS's reading worklist when an active analyzer finds it
  * urgent or critical. RIS products read the priority from different places, so the message is
- * built from a site's mapping (`hl7.priorityUpdate`): its type, and for each field ("ORC-7.6",
- * "OBR-27.6", "TQ1-9", "ZPR-2") a template of the values named in braces. MSH and PID are always
+ * built from the RIS peer's mapping (`hl7.peers.{name}.priorityUpdate`): its type, and for each
+ * field ("ORC-7.6", "OBR-27.6", "TQ1-9", "ZPR-2") a template of the values named in braces. MSH and PID are always
  * written; the mapped segments follow in the order they first appear in the mapping. Pure.
  */
 

@@ -11,8 +11,9 @@ import type { ResultDocument } from './result-document.js';
  * The messages a shown result sends beside its objects (docs/adr/0022-hl7-v2-and-mllp.md,
  * docs/adr/0023-alerts-fhir-webhooks.md): the preliminary ORU^R01 to each of `hl7.resultPeers`, the
  * preliminary DiagnosticReport bundle to each of `fhir.resultServers`, and, when an active
- * analyzer's result makes the study urgent or critical, the worklist priority update to each of
- * `hl7.priorityUpdate.peers`. Each has a stable key, so a result published again queues nothing new.
+ * analyzer's result makes the study urgent or critical, the worklist priority update to each HL7
+ * peer with a `priorityUpdate` mapping, built as that RIS product reads it. Each has a stable key,
+ * so a result published again queues nothing new.
  */
 
 type PeerMessage = Omit<OutboxMessage, 'studyUid'>;
@@ -38,8 +39,9 @@ function reportBundles(fhir: Config['fhir'], doc: ResultDocument, now: number): 
 export function resultMessages(config: Pick<Config, 'hl7' | 'fhir'>, doc: ResultDocument, studyUid: string, raised: Raised | undefined, now: number): OutboxMessage[] {
   const { hl7 } = config;
   const oru = toPeers(hl7, hl7.resultPeers, `oru/${doc.resultKey}/${doc.revision}`, now, (context) => oruMessage(doc, context));
+  const worklists = Object.entries(hl7.peers).flatMap(([name, peer]) => (peer.priorityUpdate ? [{ name, mapping: peer.priorityUpdate }] : []));
   const priority = raised
-    ? toPeers(hl7, hl7.priorityUpdate.peers, `priority/${studyUid}/${raised.level}`, now, (context) => priorityUpdateMessage(doc.patientStudy, raised, hl7.priorityUpdate, context))
+    ? worklists.flatMap(({ name, mapping }) => toPeers(hl7, [name], `priority/${studyUid}/${raised.level}`, now, (context) => priorityUpdateMessage(doc.patientStudy, raised, mapping, context)))
     : [];
   return [...oru, ...priority, ...reportBundles(config.fhir, doc, now)].map((m) => ({ ...m, studyUid }));
 }
