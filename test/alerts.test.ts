@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { alertIdOf } from '../src/domain/alert.js';
 import { enqueueJob } from '../src/store/job-queue.js';
+import { recordOrderContext } from '../src/store/order-context.js';
 import { startFhirServer, type FhirTestServer } from './support/fhir-server.js';
 import { fhirSchemaErrors } from './support/fhir-schema.js';
 import { writeSeededCt, seededStudy, seededValues } from './support/seeded-dicom.js';
@@ -93,6 +94,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       team.respondNext(503, 2);
       team.dropNext();
       ehr.respondNext(503);
+      await recordOrderContext(hub.app.database.db, { messageType: 'ADT^A01', patientId: seededValues.patientId, traumaActivation: 'Level 1' }, t);
       const raisedAt = t;
       await raise(study.studyUid);
 
@@ -105,6 +107,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(body.alertId, alertId);
       assert.equal(body.level, 'critical');
       assert.equal(body.step, 0);
+      assert.equal(body.traumaActivation, 'Level 1', 'the trauma activation an ADT gave, for the team');
       for (const value of [seededValues.patientName, 'SEEDNAME', seededValues.patientId, seededValues.accession, study.studyUid, seededValues.birthDate]) {
         assert.ok(!first.rawBody.includes(value), `the PHI-minimal webhook does not carry ${value}`);
       }
@@ -113,6 +116,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(communications[0]?.meta.versionId, '1', 'stored once, though the first POST failed');
       assert.deepEqual(fhirSchemaErrors(communications[0]), []);
       assert.equal(communications[0]?.priority, 'stat');
+      assert.match(JSON.stringify(communications[0]?.payload), /Trauma activation: Level 1/);
 
       let alert = await alertOf(alertId);
       assert.equal(alert.state, 'delivered');

@@ -24,6 +24,8 @@ export interface AlertNotice {
   createdAt: number;
   /** The study's patient and study attributes by DICOM keyword (PatientID, PatientName, AccessionNumber, StudyInstanceUID, ...). */
   study: Record<string, string | undefined>;
+  /** The trauma activation level HL7 orders or admissions gave the study (ADR 22), when any did. */
+  traumaActivation?: string;
 }
 
 /** The alert of a study at a level: one per study and level, its id derived from both so raising it again finds the same alert. */

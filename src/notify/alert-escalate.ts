@@ -1,10 +1,10 @@
-import { policyStepOf, type AlertNotice } from '../domain/alert.js';
+import { policyStepOf } from '../domain/alert.js';
 import { lanePriority } from '../domain/lane.js';
 import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
 import { escalateAlert, findAlert } from '../store/alerts.js';
-import { studyAttributes } from '../store/study-attributes.js';
 import type { NotifyDeps } from './notify-deps.js';
 import { alertMessages } from './alert-messages.js';
+import { alertNotice } from './alert-notice.js';
 
 /**
  * Runs an 'alert.escalate' job, due when a step's time has passed: unless someone acknowledged the
@@ -21,7 +21,7 @@ export function alertEscalateHandler(deps: NotifyDeps): JobHandler<'alert.escala
     const next = payload.step + 1;
     const step = policyStepOf(deps.config.alerts[alert.level].steps, next);
     if (!step) throw new PermanentJobError(`alert ${alert.alertId}: the ${alert.level} policy has no steps any more`);
-    const notice: AlertNotice = { alertId: alert.alertId, level: alert.level, step: next, reasons: alert.reasons, createdAt: alert.createdAt, study: await studyAttributes(deps.database.db, alert.studyUid) };
+    const notice = await alertNotice(deps.database, alert, next);
     const messages = alertMessages(deps, notice, alert.studyUid, step.contacts, now);
     const escalated = await escalateAlert(deps.database, alert, payload.step, { messages, escalateAt: now + step.escalateAfterMs }, now, lanePriority('urgent'));
     if (escalated) deps.metrics.escalated.inc({ level: alert.level });

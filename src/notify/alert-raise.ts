@@ -1,10 +1,10 @@
-import { alertIdOf, policyStepOf, type AlertNotice } from '../domain/alert.js';
+import { alertIdOf, policyStepOf } from '../domain/alert.js';
 import { lanePriority } from '../domain/lane.js';
 import type { JobHandler } from '../jobs/job-engine.js';
 import { createAlert } from '../store/alerts.js';
-import { studyAttributes } from '../store/study-attributes.js';
 import type { NotifyDeps } from './notify-deps.js';
 import { alertMessages } from './alert-messages.js';
+import { alertNotice } from './alert-notice.js';
 
 /**
  * Runs an 'alert.raise' job: creates the study's alert at its level, once (docs/adr/0023-alerts-fhir-webhooks.md),
@@ -17,7 +17,7 @@ export function alertRaiseHandler(deps: NotifyDeps): JobHandler<'alert.raise'> {
     const now = deps.now();
     const alertId = alertIdOf(payload.studyUid, payload.level);
     const first = policyStepOf(deps.config.alerts[payload.level].steps, 0);
-    const notice: AlertNotice = { alertId, level: payload.level, step: 0, reasons: payload.reasons, createdAt: now, study: await studyAttributes(deps.database.db, payload.studyUid) };
+    const notice = await alertNotice(deps.database, { alertId, studyUid: payload.studyUid, level: payload.level, reasons: payload.reasons, createdAt: now }, 0);
     const messages = first ? alertMessages(deps, notice, payload.studyUid, first.contacts, now) : [];
     const work = first ? { messages, escalateAt: now + first.escalateAfterMs } : { messages };
     const created = await createAlert(deps.database, { alertId, studyUid: payload.studyUid, level: payload.level, reasons: payload.reasons }, work, now, lanePriority('urgent'));

@@ -16,13 +16,15 @@ export const ALERT_IDENTIFIER_SYSTEM = 'urn:radbridge:alert';
 
 const ALERT_CATEGORY = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/communication-category', code: 'alert', display: 'Alert' }] };
 
-/** What the recipient reads: the level, one reason a line, the accession number when the study has one. */
+/** What the recipient reads: the level, one reason a line, the trauma activation and the accession number when the study has them. */
 export function alertText(notice: AlertNotice): string {
   const reasons = notice.reasons.map((r) => fhirText(r)).filter((r) => r !== undefined);
   const accession = fhirText(notice.study.AccessionNumber);
+  const activation = fhirText(notice.traumaActivation);
   return [
     `${notice.level.toUpperCase()} finding by AI (preliminary), escalation step ${notice.step + 1}`,
     ...(reasons.length > 0 ? reasons : ['no reason given']),
+    ...(activation ? [`Trauma activation: ${activation}`] : []),
     ...(accession ? [`Accession number: ${accession}`] : []),
   ].join('\n');
 }

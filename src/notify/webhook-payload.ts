@@ -14,7 +14,7 @@ import type { AlertNotice } from '../domain/alert.js';
 export type PhiPolicy = 'minimal' | 'full';
 
 /** Values every endpoint may receive. */
-export const ALERT_PLACEHOLDERS = ['alertId', 'level', 'step', 'reasons', 'createdAt', 'acknowledgeUrl', 'acknowledgeToken'] as const;
+export const ALERT_PLACEHOLDERS = ['alertId', 'level', 'step', 'reasons', 'traumaActivation', 'createdAt', 'acknowledgeUrl', 'acknowledgeToken'] as const;
 /** Values that identify the patient or the study: only for `full` endpoints. */
 export const PHI_PLACEHOLDERS = ['patientId', 'patientName', 'accessionNumber', 'studyInstanceUid', 'studyDate'] as const;
 export type WebhookPlaceholder = (typeof ALERT_PLACEHOLDERS)[number] | (typeof PHI_PLACEHOLDERS)[number];
@@ -78,6 +78,7 @@ function placeholderValues(notice: AlertNotice, phi: PhiPolicy, acknowledge: Ack
     level: notice.level,
     step: String(notice.step),
     reasons: notice.reasons.join('; '),
+    traumaActivation: notice.traumaActivation ?? '',
     createdAt: new Date(notice.createdAt).toISOString(),
     acknowledgeUrl: acknowledge.url,
     acknowledgeToken: acknowledge.token,
@@ -115,6 +116,7 @@ export function webhookPayload(notice: AlertNotice, endpoint: WebhookEndpointSha
     level: notice.level,
     step: notice.step,
     reasons: [...notice.reasons],
+    ...(notice.traumaActivation ? { traumaActivation: notice.traumaActivation } : {}),
     createdAt: new Date(notice.createdAt).toISOString(),
     acknowledge: { url: acknowledge.url, token: acknowledge.token },
   };

@@ -22,7 +22,7 @@ export async function recordOrderContext(db: Kysely<DB>, context: OrderContext, 
  * The clinical context routing rules see for a study (`context` predicates): its order's priority
  * and trauma activation, found by the study's accession number and patient ID in the index.
  */
-export async function studyClinicalContext(db: Kysely<DB>, studyUid: string): Promise<Record<string, unknown>> {
+export async function studyClinicalContext(db: Kysely<DB>, studyUid: string): Promise<{ priority?: string; traumaActivation?: string }> {
   const study = await db
     .selectFrom('studies as st')
     .innerJoin('patients as p', 'p.id', 'st.patient_fk')
