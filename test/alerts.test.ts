@@ -35,7 +35,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     let team: WebhookReceiver;
     let lead: WebhookReceiver;
     let ehr: FhirTestServer;
-    let t = Date.now();
+    /** The hub's clock, moved by the tests. It starts 4 minutes back, as receivers verify webhook timestamps within 5 minutes of their own clock either way and the tests move it about 8 minutes on. */
+    let t = Date.now() - 240_000;
     const study = seededStudy(8100 + (kind === 'sqlite' ? 1 : 2));
     const dir = tempDir();
     const http = async (method: string, route: string, body?: unknown): Promise<{ status: number; body: Json }> => {
@@ -185,6 +186,22 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(again.status, 200);
       assert.equal(again.body.firstAcknowledgement, false);
       assert.equal(again.body.acknowledgedBy, 'Dr Grey');
+    });
+
+    it('escalates an alert the first contact never confirms: still created at the step time, then told to the next contact', async () => {
+      const other = seededStudy(8400 + (kind === 'sqlite' ? 1 : 2));
+      const alertId = alertIdOf(other.studyUid, 'critical');
+      ehr.respondNext(503, 10_000);
+      const raisedAt = t;
+      await raise(other.studyUid);
+      await until('the team tried twice', () => Promise.resolve(team.deliveries.filter((d) => (d.body as Json | undefined)?.alertId === alertId).length >= 2 || undefined), 30_000);
+      const before = await alertOf(alertId);
+      assert.equal(before.state, 'created', 'the team and the EHR answer 503 only: not delivered');
+      const told = lead.deliveries.length;
+      t = raisedAt + FIRST_STEP_MS;
+      const escalated = await until('the lead told', () => Promise.resolve(lead.deliveries.slice(told).find((d) => d.verified && (d.body as Json | undefined)?.alertId === alertId)), 30_000);
+      assert.equal((escalated.body as Json).step, 1);
+      assert.equal((await alertOf(alertId)).state, 'delivered', 'the lead’s system confirmed it');
     });
 
     it('refuses bad acknowledgements with a clear error, and audits a forged token', async () => {
