@@ -133,7 +133,7 @@ export async function startFhirServer(): Promise<FhirTestServer> {
     resources: store,
     requests,
     respondNext: (status, times = 1) => {
-      failures.push(...Array.from({ length: times }, () => status));
+      for (let i = 0; i < times; i++) failures.push(status);
     },
     close: () => app.close(),
   };
