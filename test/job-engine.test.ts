@@ -5,6 +5,8 @@ import { Registry } from 'prom-client';
 import { retryDelayMs } from '../src/jobs/backoff.js';
 import { PermanentJobError, startJobEngine, type JobEngine, type JobEngineOptions, type JobHandler } from '../src/jobs/job-engine.js';
 import { listEffects, recordEffectOnce } from '../src/store/job-effects.js';
+import { runAttempt } from '../src/jobs/job-attempt.js';
+import { createJobMetrics } from '../src/jobs/job-metrics.js';
 import { claimNextJob } from '../src/store/job-leases.js';
 import { enqueueJob, type EnqueueOptions } from '../src/store/job-queue.js';
 import { getJob } from '../src/store/job-records.js';
@@ -237,6 +239,26 @@ for (const kind of ['sqlite', 'postgres'] as DatabaseKind[]) {
       const record = await job(id);
       assert.deepEqual([record.status, record.attempts], ['pending', 0]);
       assert.match(record.last_error ?? '', /interrupted by the worker stopping/);
+      await t.database.db.updateTable('jobs').set({ status: 'done' }).where('id', '=', id).execute();
+    });
+
+    it('gives back unrun, attempt uncounted, a job claimed while the engine was being stopped', async () => {
+      const id = await enqueue('claimed-while-stopping');
+      const now = Date.now();
+      const claimed = await claimNextJob(t.database, ['job.probe'], 'stopping-worker', now, now + 10_000);
+      assert.equal(claimed?.id, id);
+      const stopped = new AbortController();
+      stopped.abort();
+      let ran = false;
+      const deps = { database: t.database, log, now: Date.now, metrics: createJobMetrics(new Registry(), t.database), leaseMs: 10_000, backoff: { baseMs: 5, maxMs: 20 } };
+      await runAttempt(deps, claimed, 'stopping-worker', () => {
+        ran = true;
+        return Promise.resolve();
+      }, stopped.signal);
+      assert.equal(ran, false, 'a handler is never started with a signal already aborted');
+      const record = await job(id);
+      assert.deepEqual([record.status, record.attempts], ['pending', 0]);
+      assert.match(record.last_error ?? '', /interrupted by the worker stopping before it started/);
       await t.database.db.updateTable('jobs').set({ status: 'done' }).where('id', '=', id).execute();
     });
 

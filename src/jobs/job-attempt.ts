@@ -34,6 +34,13 @@ function messageOf(err: unknown): string {
  */
 export async function runAttempt(deps: AttemptDeps, job: LeasedJob, owner: string, run: RunJob, stopping: AbortSignal): Promise<void> {
   const log = deps.log.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
+  // A job claimed while the engine was being stopped goes back unrun: a handler given a signal
+  // already aborted might never hear of the abort.
+  if (stopping.aborted) {
+    await releaseLeasedJob(deps.database.db, job.id, owner, `attempt ${job.attempts} interrupted by the worker stopping before it started`, deps.now());
+    log.info('gave the job back unrun: the worker is stopping');
+    return;
+  }
   deps.metrics.started.inc({ kind: job.kind });
   if (job.deadlineAt !== null && deps.now() >= job.deadlineAt) {
     await deadLetter(deps, job, owner, log, `the deadline passed before attempt ${job.attempts} started`);
@@ -70,7 +77,6 @@ export async function runAttempt(deps: AttemptDeps, job: LeasedJob, owner: strin
     interrupt('worker stopping');
   };
   stopping.addEventListener('abort', onStop);
-  if (stopping.aborted) onStop();
   const deadline = job.deadlineAt === null ? undefined : setTimeout(() => interrupt('deadline passed'), Math.min(LONGEST_TIMER_MS, job.deadlineAt - deps.now()));
   let failure: { error: unknown } | undefined;
   try {
