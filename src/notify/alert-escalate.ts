@@ -25,6 +25,6 @@ export function alertEscalateHandler(deps: NotifyDeps): JobHandler<'alert.escala
     const messages = alertMessages(deps, notice, alert.studyUid, step.contacts, now);
     const escalated = await escalateAlert(deps.database, alert, payload.step, { messages, escalateAt: now + step.escalateAfterMs }, now, lanePriority('urgent'));
     if (escalated) deps.metrics.escalated.inc({ level: alert.level });
-    deps.log.warn({ component: 'alerts', jobId: ctx.jobId, studyUid: alert.studyUid, alertId: alert.alertId, level: alert.level, step: next, escalated, messages: messages.length }, 'alert not acknowledged in time: escalated');
+    deps.log.warn({ component: 'alerts', jobId: ctx.jobId, studyUid: alert.studyUid, alertId: alert.alertId, level: alert.level, step: next, escalated, messages: messages.length }, escalated ? 'alert not acknowledged in time: escalated' : 'alert acknowledged or moved on meanwhile');
   };
 }

@@ -7,10 +7,11 @@ import { alertMessages } from './alert-messages.js';
 import { alertNotice } from './alert-notice.js';
 
 /**
- * Runs an 'alert.raise' job: creates the study's alert at its level, once (docs/adr/0023-alerts-fhir-webhooks.md),
- * with the messages to the first step's contacts and, when the policy has steps, the escalation
- * due after the first step's time. Without steps the alert is still created, for the worklist and
- * the API, and waits there for someone to acknowledge it.
+ * Runs an 'alert.raise' job: creates the study's alert at its level, once
+ * (docs/adr/0023-alerts-fhir-webhooks.md), with the messages to the first step's contacts and, when
+ * the policy has steps, the escalation due after the first step's time. Without steps the alert is
+ * still created, shown by the API, and waits there for someone to acknowledge it. Alert work runs
+ * in the urgent lane, whatever lane the study's analysis ran in.
  */
 export function alertRaiseHandler(deps: NotifyDeps): JobHandler<'alert.raise'> {
   return async (payload, ctx) => {
