@@ -1,5 +1,4 @@
 import { policyStepOf } from '../domain/alert.js';
-import { lanePriority } from '../domain/lane.js';
 import { PermanentJobError, type JobHandler } from '../jobs/job-engine.js';
 import { escalateAlert, findAlert } from '../store/alerts.js';
 import type { NotifyDeps } from './notify-deps.js';
@@ -23,7 +22,7 @@ export function alertEscalateHandler(deps: NotifyDeps): JobHandler<'alert.escala
     if (!step) throw new PermanentJobError(`alert ${alert.alertId}: the ${alert.level} policy has no steps any more`);
     const notice = await alertNotice(deps.database, alert, next);
     const messages = alertMessages(deps, notice, alert.studyUid, step.contacts, now);
-    const escalated = await escalateAlert(deps.database, alert, payload.step, { messages, escalateAt: now + step.escalateAfterMs }, now, lanePriority('urgent'));
+    const escalated = await escalateAlert(deps.database, alert, payload.step, { messages, escalateAt: now + step.escalateAfterMs }, now);
     if (escalated) deps.metrics.escalated.inc({ level: alert.level });
     deps.log.warn({ component: 'alerts', jobId: ctx.jobId, studyUid: alert.studyUid, alertId: alert.alertId, level: alert.level, step: next, escalated, messages: messages.length }, escalated ? 'alert not acknowledged in time: escalated' : 'alert acknowledged or moved on meanwhile');
   };

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AlertLevel, AlertState } from '../domain/alert.js';
+import { lanePriority } from '../domain/lane.js';
 import { appendAudit } from './audit-log.js';
 import type { Database } from './database.js';
 import { enqueueJob } from './job-queue.js';
@@ -59,7 +60,9 @@ function recordOf(r: Omit<AlertsTable, 'id'>): AlertRecord {
   };
 }
 
-async function queueStepWork(database: Database, trx: Transaction<DB>, alert: { alertId: string; studyUid: string; step: number }, work: AlertStepWork, now: number, priority: number): Promise<void> {
+/** Alert work is claimed first, in the urgent lane, whatever lane the study's analysis ran in. */
+async function queueStepWork(database: Database, trx: Transaction<DB>, alert: { alertId: string; studyUid: string; step: number }, work: AlertStepWork, now: number): Promise<void> {
+  const priority = lanePriority('urgent');
   await queueMessages(database, work.messages, now, { maxAttempts: UNTIL_ACKNOWLEDGED, priority }, trx);
   if (work.escalateAt === undefined) return;
   const payload = { alertId: alert.alertId, studyUid: alert.studyUid, step: alert.step };
@@ -67,7 +70,7 @@ async function queueStepWork(database: Database, trx: Transaction<DB>, alert: { 
 }
 
 /** Creates the alert with its first step's work unless it exists; false when it did. */
-export async function createAlert(database: Database, alert: { alertId: string; studyUid: string; level: AlertLevel; reasons: string[] }, work: AlertStepWork, now: number, priority: number): Promise<boolean> {
+export async function createAlert(database: Database, alert: { alertId: string; studyUid: string; level: AlertLevel; reasons: string[] }, work: AlertStepWork, now: number): Promise<boolean> {
   return database.db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('alerts')
@@ -76,13 +79,13 @@ export async function createAlert(database: Database, alert: { alertId: string; 
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
     await appendAudit(database, trx, { type: 'alert.created', outcome: 'success', actor: 'radbridge', source: 'triage', studyUid: alert.studyUid, detail: { alertId: alert.alertId, level: alert.level, reasons: alert.reasons, messages: work.messages.length } }, now);
-    await queueStepWork(database, trx, { ...alert, step: 0 }, work, now, priority);
+    await queueStepWork(database, trx, { ...alert, step: 0 }, work, now);
     return true;
   });
 }
 
 /** Moves an unacknowledged alert from step `from` to the next with that step's work; false when it was acknowledged or has moved on. */
-export async function escalateAlert(database: Database, alert: AlertRecord, from: number, work: AlertStepWork, now: number, priority: number): Promise<boolean> {
+export async function escalateAlert(database: Database, alert: AlertRecord, from: number, work: AlertStepWork, now: number): Promise<boolean> {
   return database.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('alerts')
@@ -93,7 +96,7 @@ export async function escalateAlert(database: Database, alert: AlertRecord, from
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) return false;
     await appendAudit(database, trx, { type: 'alert.escalated', outcome: 'success', actor: 'radbridge', source: 'triage', studyUid: alert.studyUid, detail: { alertId: alert.alertId, level: alert.level, step: from + 1, messages: work.messages.length } }, now);
-    await queueStepWork(database, trx, { alertId: alert.alertId, studyUid: alert.studyUid, step: from + 1 }, work, now, priority);
+    await queueStepWork(database, trx, { alertId: alert.alertId, studyUid: alert.studyUid, step: from + 1 }, work, now);
     return true;
   });
 }
